@@ -1,0 +1,466 @@
+//! The typed syntax tree of a `.policy` file, as lowered from the grammar.
+//!
+//! Plain data with spans: nothing here checks or evaluates. Names stay names
+//! (the checker resolves them); literals are already parsed into their values.
+
+use crate::source::Span;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// An identifier as written, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    /// The identifier.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A whole `.policy` file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyFile {
+    /// The `policy` header.
+    pub header: Header,
+    /// Enumerations, records, facts, rules and decisions, in file order.
+    pub items: Vec<Item>,
+}
+
+/// The `policy` header: what manual section the file encodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The policy's short name.
+    pub name: Name,
+    /// `title "..."`.
+    pub title: String,
+    /// `jurisdiction "..."`.
+    pub jurisdiction: String,
+    /// `source "..."`: the document the file encodes.
+    pub source: String,
+    /// `effective YYYY-MM-DD`: when the source took effect.
+    pub effective: Date,
+    /// The span of the whole header.
+    pub span: Span,
+}
+
+/// One top-level declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `enum Name { a, b }`
+    Enum(EnumDef),
+    /// `record Name { field: type }`
+    Record(RecordDef),
+    /// `facts { field: type }`: the input schema.
+    Facts(FactsDef),
+    /// `rule name = expr` or `decision name: type = expr`.
+    Definition(Definition),
+}
+
+/// An enumeration type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Its name.
+    pub name: Name,
+    /// An optional description.
+    pub doc: Option<String>,
+    /// Its values, in order.
+    pub variants: Vec<Variant>,
+}
+
+/// One value of an enumeration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Its name.
+    pub name: Name,
+    /// An optional description.
+    pub doc: Option<String>,
+}
+
+/// A named record type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordDef {
+    /// Its name.
+    pub name: Name,
+    /// Its fields.
+    pub fields: Vec<FieldDecl>,
+}
+
+/// A `facts` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactsDef {
+    /// The declared facts.
+    pub fields: Vec<FieldDecl>,
+    /// The `facts` keyword's place.
+    pub span: Span,
+}
+
+/// `name: type "description"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDecl {
+    /// The field's name.
+    pub name: Name,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// An optional description.
+    pub doc: Option<String>,
+}
+
+/// A type as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    /// A built-in type (`boolean`, `date`, …) or a declared enum or record.
+    Named(Name),
+    /// `list of T`.
+    List(Box<TypeExpr>, Span),
+    /// `{ field: type, … }`.
+    Record(Vec<FieldDecl>, Span),
+}
+
+impl TypeExpr {
+    /// Where the type was written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(name) => name.span,
+            TypeExpr::List(_, span) | TypeExpr::Record(_, span) => *span,
+        }
+    }
+}
+
+/// Whether a definition is a helper rule or an output decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionKind {
+    /// `rule`: referenced by other rules and decisions.
+    Rule,
+    /// `decision`: an output of the policy.
+    Decision,
+}
+
+/// A named rule or decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// Rule or decision.
+    pub kind: DefinitionKind,
+    /// Its name.
+    pub name: Name,
+    /// The declared type (required for decisions).
+    pub ty: Option<TypeExpr>,
+    /// The manual's words for it.
+    pub label: Option<String>,
+    /// Where in the manual it comes from.
+    pub citation: Option<Citation>,
+    /// Its body.
+    pub body: Expr,
+    /// The whole definition.
+    pub span: Span,
+}
+
+/// `cite "section, bullet"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citation {
+    /// The reference text.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An expression with its place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The kinds of expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `true` / `false`.
+    Bool(bool),
+    /// `42`.
+    Integer(i64),
+    /// `1.5`.
+    Decimal(Decimal),
+    /// `"text"`.
+    Text(String),
+    /// `2026-03-01`.
+    Date(Date),
+    /// `90 days`.
+    Duration(Duration),
+    /// `as_of`: the evaluation date.
+    AsOf,
+    /// `a.b.c`: a fact, rule, decision, enum value or element field.
+    Path(Vec<Name>),
+    /// `(expr).field`.
+    Field(Box<Expr>, Name),
+    /// `not x`, `-x`.
+    Unary(UnaryOp, Box<Expr>),
+    /// `a + b`, `a and b`, `a <= b`, ….
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x within 15 days after y`; `x in the past year` is `x within 1 year before as_of`.
+    Within {
+        /// The date tested.
+        subject: Box<Expr>,
+        /// The window's length.
+        window: Duration,
+        /// Which side of the anchor the window lies.
+        direction: Direction,
+        /// The date the window is measured from.
+        anchor: Box<Expr>,
+    },
+    /// `x in [a, b]` / `x not in [a, b]`.
+    Member {
+        /// The value tested.
+        subject: Box<Expr>,
+        /// True for `not in`.
+        negated: bool,
+        /// The set.
+        set: Vec<Expr>,
+    },
+    /// `all of { … }` and its siblings.
+    Criteria {
+        /// How the items combine.
+        quantifier: Quantifier,
+        /// The items.
+        items: Vec<Criterion>,
+    },
+    /// `count(list where filter)`, `sum(x of list)`, ….
+    Aggregate {
+        /// Which aggregate.
+        kind: AggregateKind,
+        /// The `x of` part, for sum, min and max.
+        projection: Option<Box<Expr>>,
+        /// The list.
+        list: Box<Expr>,
+        /// The `where` part.
+        filter: Option<Box<Expr>>,
+    },
+    /// `age(date)`, `days_between(a, b)`, ….
+    Call(Name, Vec<Expr>),
+    /// `if c then a else if d then b else e`.
+    If {
+        /// Each `if c then a`, in order.
+        branches: Vec<(Expr, Expr)>,
+        /// The final `else`.
+        otherwise: Box<Expr>,
+    },
+    /// `{ field: expr, … }`.
+    Record(Vec<(Name, Expr)>),
+    /// `[a, b]`.
+    List(Vec<Expr>),
+}
+
+/// A length of time as written: `15 days`, `1 year`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration {
+    /// How many units.
+    pub amount: i64,
+    /// Which unit.
+    pub unit: TimeUnit,
+}
+
+/// A calendar unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Days.
+    Day,
+    /// Weeks of seven days.
+    Week,
+    /// Calendar months.
+    Month,
+    /// Calendar years.
+    Year,
+}
+
+/// The side of an anchor date a `within` window lies on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// `within D before y`: from `y - D` to `y`.
+    Before,
+    /// `within D after y`: from `y` to `y + D`.
+    After,
+    /// `within D of y`: from `y - D` to `y + D`.
+    Around,
+}
+
+/// A prefix operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `not`.
+    Not,
+    /// `-`.
+    Negate,
+}
+
+/// An infix operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `or`.
+    Or,
+    /// `and`.
+    And,
+    /// `=`.
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `/`.
+    Div,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}
+
+/// How the items of a criteria list combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// Every item holds.
+    All,
+    /// One or more items hold.
+    Any,
+    /// No item holds.
+    None,
+    /// At least this many items hold.
+    AtLeast(u32),
+}
+
+/// One bullet of a criteria list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    /// The manual's words.
+    pub label: Option<String>,
+    /// Where in the manual.
+    pub citation: Option<Citation>,
+    /// The test.
+    pub expr: Expr,
+    /// The test as written, shown for criteria without words of their own.
+    pub written: String,
+    /// The whole bullet.
+    pub span: Span,
+}
+
+/// The aggregates over lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateKind {
+    /// How many elements pass the filter.
+    Count,
+    /// Whether some element passes.
+    Exists,
+    /// Whether every element passes.
+    Every,
+    /// The total of a projection.
+    Sum,
+    /// The least value of a projection.
+    Min,
+    /// The greatest value of a projection.
+    Max,
+}
+
+impl AggregateKind {
+    /// The aggregate's name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregateKind::Count => "count",
+            AggregateKind::Exists => "exists",
+            AggregateKind::Every => "every",
+            AggregateKind::Sum => "sum",
+            AggregateKind::Min => "min",
+            AggregateKind::Max => "max",
+        }
+    }
+
+    /// Whether it takes a `x of` projection.
+    pub fn takes_projection(self) -> bool {
+        matches!(
+            self,
+            AggregateKind::Sum | AggregateKind::Min | AggregateKind::Max
+        )
+    }
+}
+
+impl Expr {
+    /// The direct sub-expressions, for passes that walk the tree.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Bool(_)
+            | ExprKind::Integer(_)
+            | ExprKind::Decimal(_)
+            | ExprKind::Text(_)
+            | ExprKind::Date(_)
+            | ExprKind::Duration(_)
+            | ExprKind::AsOf
+            | ExprKind::Path(_) => Vec::new(),
+            ExprKind::Field(inner, _) | ExprKind::Unary(_, inner) => vec![inner],
+            ExprKind::Binary(_, left, right) => vec![left, right],
+            ExprKind::Within {
+                subject, anchor, ..
+            } => vec![subject, anchor],
+            ExprKind::Member { subject, set, .. } => {
+                std::iter::once(&**subject).chain(set.iter()).collect()
+            }
+            ExprKind::Criteria { items, .. } => items.iter().map(|item| &item.expr).collect(),
+            ExprKind::Aggregate {
+                projection,
+                list,
+                filter,
+                ..
+            } => projection
+                .iter()
+                .map(|p| &**p)
+                .chain(std::iter::once(&**list))
+                .chain(filter.iter().map(|f| &**f))
+                .collect(),
+            ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().collect(),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => branches
+                .iter()
+                .flat_map(|(c, v)| [c, v])
+                .chain(std::iter::once(&**otherwise))
+                .collect(),
+            ExprKind::Record(fields) => fields.iter().map(|(_, e)| e).collect(),
+        }
+    }
+
+    /// How deep the tree goes, counted without recursion so that any tree,
+    /// however deep, can be measured.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((expr, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            stack.extend(expr.children().into_iter().map(|c| (c, depth + 1)));
+        }
+        deepest
+    }
+}

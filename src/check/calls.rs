@@ -1,0 +1,82 @@
+//! The built-in functions: `age` and `days_between`.
+
+use super::error::CheckError;
+use super::expr::{ExprChecker, node};
+use super::ir::{Node, NodeKind};
+use super::types::Type;
+use crate::ast::{Expr, Name};
+use crate::source::Span;
+use crate::suggest;
+
+/// The built-in functions and their forms.
+const FUNCTIONS: [(&str, &str); 2] = [
+    ("age", "age(BIRTH_DATE) or age(BIRTH_DATE, ON_DATE)"),
+    ("days_between", "days_between(FROM_DATE, TO_DATE)"),
+];
+
+impl ExprChecker<'_> {
+    pub(super) fn check_call(&mut self, name: &Name, args: &[Expr], span: Span) -> Option<Node> {
+        let Some((_, usage)) = FUNCTIONS.iter().find(|(n, _)| *n == name.text) else {
+            let names = FUNCTIONS.iter().map(|(n, _)| *n);
+            let help = match suggest::closest(&name.text, names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "the functions are {}; for lists use count, exists, every, sum, min and max",
+                    FUNCTIONS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.errors.push(CheckError::UnknownFunction {
+                span: name.span,
+                name: name.text.clone(),
+                help,
+            });
+            return None;
+        };
+        let dates: Vec<Option<Node>> = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                self.expect(
+                    a,
+                    &Type::Date,
+                    &format!("argument {} of `{}`", i + 1, name.text),
+                )
+            })
+            .collect();
+        let arity_ok = match name.text.as_str() {
+            "age" => (1..=2).contains(&args.len()),
+            _ => args.len() == 2,
+        };
+        if !arity_ok {
+            self.errors.push(CheckError::Arity {
+                span,
+                name: name.text.clone(),
+                expected: if name.text == "age" {
+                    "one or two dates"
+                } else {
+                    "two dates"
+                }
+                .to_owned(),
+                found: args.len(),
+                usage: (*usage).to_owned(),
+            });
+            return None;
+        }
+        let mut dates = dates
+            .into_iter()
+            .collect::<Option<Vec<Node>>>()?
+            .into_iter();
+        let first = Box::new(dates.next()?);
+        let second = dates.next().map(Box::new);
+        let kind = match (name.text.as_str(), second) {
+            ("age", on) => NodeKind::Age(first, on),
+            (_, Some(to)) => NodeKind::DaysBetween(first, to),
+            (_, None) => return None,
+        };
+        Some(node(kind, Type::Integer, span))
+    }
+}

@@ -1,0 +1,136 @@
+//! AST → `Checked`: resolves every name to a slot or id, types every
+//! expression, orders rules by dependency and rejects cycles.
+//!
+//! The checker never stops at the first mistake: it reports every error it
+//! can find in one run, and avoids cascades by dropping an expression once an
+//! error inside it has been reported. Only a policy with no error becomes a
+//! `Checked`, the type evaluation requires.
+
+mod calls;
+mod declare;
+mod error;
+mod expr;
+mod ir;
+mod names;
+mod order;
+mod types;
+
+pub use error::{CheckError, CheckWarning};
+pub use ir::*;
+pub use types::*;
+
+use crate::ast::{self, DefinitionKind};
+use declare::Declarations;
+
+/// The outcome of checking one file.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// The checked policy, when there was no error.
+    pub checked: Option<Checked>,
+    /// Every error found.
+    pub errors: Vec<CheckError>,
+    /// Every warning found.
+    pub warnings: Vec<CheckWarning>,
+}
+
+/// Checks a parsed policy.
+pub fn check(file: &ast::PolicyFile) -> CheckOutcome {
+    let mut errors = Vec::new();
+    let mut decl = Declarations::collect(file, &mut errors);
+    let defs: Vec<&ast::Definition> = declare::definitions(file).collect();
+    let dependencies = order::dependencies(&defs, &decl);
+    let order = order::topological(&defs, &dependencies, &mut errors);
+    let mut types: Vec<Option<Type>> = vec![None; defs.len()];
+    let mut bodies: Vec<Option<(Node, Vec<DefId>)>> = vec![None; defs.len()];
+    for id in &order {
+        let Some(def) = defs.get(id.0 as usize) else {
+            continue;
+        };
+        if let Some((ty, node, deps)) = check_definition(def, &mut decl, &types, &mut errors) {
+            if let Some(slot) = types.get_mut(id.0 as usize) {
+                *slot = Some(ty);
+            }
+            if let Some(slot) = bodies.get_mut(id.0 as usize) {
+                *slot = Some((node, deps));
+            }
+        }
+    }
+    let warnings = uncited(&defs);
+    let mut definitions = Vec::with_capacity(defs.len());
+    for ((def, ty), body) in defs.iter().zip(types).zip(bodies) {
+        if let (Some(ty), Some((body, dependencies))) = (ty, body) {
+            definitions.push(CheckedDefinition {
+                kind: def.kind,
+                name: def.name.text.clone(),
+                ty,
+                label: def.label.clone(),
+                citation: def.citation.as_ref().map(|c| c.text.clone()),
+                body,
+                dependencies,
+                span: def.span,
+            });
+        }
+    }
+    let checked = (errors.is_empty() && definitions.len() == defs.len()).then(|| Checked {
+        header: file.header.clone(),
+        schema: decl.schema,
+        definitions,
+        order,
+    });
+    CheckOutcome {
+        checked,
+        errors,
+        warnings,
+    }
+}
+
+/// Checks one definition's declared type and body.
+fn check_definition(
+    def: &ast::Definition,
+    decl: &mut Declarations,
+    types: &[Option<Type>],
+    errors: &mut Vec<CheckError>,
+) -> Option<(Type, Node, Vec<DefId>)> {
+    let declared = match &def.ty {
+        Some(ty) => Some(decl.resolve_type(ty, errors)?),
+        None => None,
+    };
+    let mut checker = expr::ExprChecker::new(decl, types, errors);
+    let body = checker.check(&def.body, declared.as_ref())?;
+    let deps = checker.into_dependencies();
+    let ty = match declared {
+        Some(wanted) => {
+            if !decl.schema.fits(&body.ty, &wanted) {
+                let what = match def.kind {
+                    DefinitionKind::Rule => "rule",
+                    DefinitionKind::Decision => "decision",
+                };
+                errors.push(CheckError::TypeMismatch {
+                    span: def.body.span,
+                    context: format!("the body of {what} `{}`", def.name.text),
+                    expected: decl.schema.display(&wanted),
+                    found: decl.schema.display(&body.ty),
+                    help: format!(
+                        "change the declared type to `{}` or the body to give {}",
+                        decl.schema.display(&body.ty),
+                        decl.schema.display(&wanted)
+                    ),
+                });
+                return None;
+            }
+            wanted
+        }
+        None => body.ty.clone(),
+    };
+    Some((ty, body, deps))
+}
+
+fn uncited(defs: &[&ast::Definition]) -> Vec<CheckWarning> {
+    defs.iter()
+        .filter(|d| d.kind == DefinitionKind::Decision && d.citation.is_none())
+        .map(|d| CheckWarning::UncitedDecision {
+            span: d.name.span,
+            name: d.name.text.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,269 @@
+//! Resolves dotted names: element fields, rules and decisions, facts, and
+//! enumeration values, with "did you mean" help when nothing matches.
+
+use super::error::CheckError;
+use super::expr::ExprChecker;
+use super::ir::{DefId, FactRef, Node, NodeKind};
+use super::types::{RecordId, Type};
+use crate::ast::Name;
+use crate::suggest;
+use crate::value::Value;
+
+impl ExprChecker<'_> {
+    /// Whether a one-word name resolves without an expected enum type.
+    pub(super) fn resolves_alone(&self, names: &[Name]) -> bool {
+        let [only] = names else { return true };
+        let word = only.text.as_str();
+        self.element_field(word).is_some()
+            || (word == "it" && !self.scopes.is_empty())
+            || self.decl.definitions.contains_key(word)
+            || self.decl.facts.contains_key(word)
+    }
+
+    /// Resolves a path; `hint` is the type expected here, used for bare
+    /// enumeration values.
+    pub(super) fn resolve_path(&mut self, names: &[Name], hint: Option<&Type>) -> Option<Node> {
+        let (first, rest) = names.split_first()?;
+        let span = names
+            .last()
+            .map_or(first.span, |last| first.span.to(last.span));
+        if let Some((level, slot, ty)) = self.element_field(&first.text) {
+            let base = Node {
+                kind: NodeKind::Element {
+                    level,
+                    slots: Box::new([slot]),
+                },
+                ty,
+                span: first.span,
+            };
+            return self.fields_of(base, &first.text, rest);
+        }
+        if first.text == "it" && !self.scopes.is_empty() {
+            let level = self.scopes.len() as u32 - 1;
+            let ty = self.scopes.last()?.clone();
+            let base = Node {
+                kind: NodeKind::Element {
+                    level,
+                    slots: Box::new([]),
+                },
+                ty,
+                span: first.span,
+            };
+            return self.fields_of(base, "it", rest);
+        }
+        if let Some((index, _)) = self.decl.definitions.get(&first.text) {
+            let id = DefId(*index as u32);
+            // A definition whose own check failed has no type; its error is
+            // already reported, so stay silent here.
+            let ty = self.types.get(*index).cloned().flatten()?;
+            self.dependencies.push(id);
+            let base = Node {
+                kind: NodeKind::Definition(id),
+                ty,
+                span: first.span,
+            };
+            return self.fields_of(base, &first.text, rest);
+        }
+        if let Some((slot, _)) = self.decl.facts.get(&first.text) {
+            return self.fact_path(*slot, first, rest, span);
+        }
+        if let Some(resolved) = self.enum_value(names, hint, span) {
+            return resolved;
+        }
+        self.unknown_name(first, hint);
+        None
+    }
+
+    /// The innermost element scope with a field of this name.
+    fn element_field(&self, word: &str) -> Option<(u32, u32, Type)> {
+        self.scopes
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(level, ty)| {
+                let Type::Record(id) = ty else { return None };
+                let record = self.decl.schema.record(*id)?;
+                let slot = record.fields.iter().position(|f| f.name == word)?;
+                let field = record.fields.get(slot)?;
+                Some((level as u32, slot as u32, field.ty.clone()))
+            })
+    }
+
+    /// Follows `rest` as record fields from `base`.
+    pub(super) fn fields_of(
+        &mut self,
+        mut base: Node,
+        written: &str,
+        rest: &[Name],
+    ) -> Option<Node> {
+        let mut written = written.to_owned();
+        for name in rest {
+            let (slot, ty) = self.record_field(&base.ty, name, &written)?;
+            let span = base.span.to(name.span);
+            base = Node {
+                kind: NodeKind::Field(Box::new(base), slot),
+                ty,
+                span,
+            };
+            written.push('.');
+            written.push_str(&name.text);
+        }
+        Some(base)
+    }
+
+    /// A fact path: slots through records from the facts root.
+    fn fact_path(
+        &mut self,
+        slot: usize,
+        first: &Name,
+        rest: &[Name],
+        span: crate::source::Span,
+    ) -> Option<Node> {
+        let root = self.decl.schema.facts?;
+        let mut ty = self.decl.schema.field(root, slot)?.ty.clone();
+        let mut slots = vec![slot as u32];
+        let mut written = first.text.clone();
+        for name in rest {
+            let (next, next_ty) = self.record_field(&ty, name, &written)?;
+            slots.push(next);
+            ty = next_ty;
+            written.push('.');
+            written.push_str(&name.text);
+        }
+        Some(Node {
+            kind: NodeKind::Fact(FactRef {
+                slots: slots.into_boxed_slice(),
+                path: written.into(),
+            }),
+            ty,
+            span,
+        })
+    }
+
+    /// The slot and type of field `name` of a value of type `ty`.
+    pub(super) fn record_field(
+        &mut self,
+        ty: &Type,
+        name: &Name,
+        written: &str,
+    ) -> Option<(u32, Type)> {
+        let Type::Record(id) = ty else {
+            let help = match ty {
+                Type::List(_) => format!(
+                    "`{written}` is a list: use an aggregate such as `exists({written} where {} …)`",
+                    name.text
+                ),
+                _ => format!(
+                    "`{written}` is {}, which has no fields",
+                    self.decl.schema.display(ty)
+                ),
+            };
+            self.errors.push(CheckError::UnknownField {
+                span: name.span,
+                record: written.to_owned(),
+                field: name.text.clone(),
+                help,
+            });
+            return None;
+        };
+        let record = self.decl.schema.record(*id)?;
+        if let Some(slot) = record.fields.iter().position(|f| f.name == name.text) {
+            let field = record.fields.get(slot)?;
+            return Some((slot as u32, field.ty.clone()));
+        }
+        let help = field_help(self, *id, &name.text);
+        self.errors.push(CheckError::UnknownField {
+            span: name.span,
+            record: written.to_owned(),
+            field: name.text.clone(),
+            help,
+        });
+        None
+    }
+
+    /// `Enum.value`, or a bare `value` where an enum is expected: `None` when
+    /// the path does not name an enumeration, `Some(None)` when it does but
+    /// the value is not one of its values (reported here).
+    fn enum_value(
+        &mut self,
+        names: &[Name],
+        hint: Option<&Type>,
+        span: crate::source::Span,
+    ) -> Option<Option<Node>> {
+        let (id, variant) = match names {
+            [enum_name, variant] => {
+                let (Type::Enum(id), _) = self.decl.types.get(&enum_name.text)? else {
+                    return None;
+                };
+                (*id, variant)
+            }
+            [variant] => match hint {
+                Some(Type::Enum(id)) => (*id, variant),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let info = self.decl.schema.enumeration(id)?;
+        let Some(index) = info.variants.iter().position(|v| *v == variant.text) else {
+            let help =
+                match suggest::closest(&variant.text, info.variants.iter().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "`{}` has the values {}",
+                        info.name,
+                        info.variants.join(", ")
+                    ),
+                };
+            self.errors.push(CheckError::UnknownName {
+                span: variant.span,
+                name: variant.text.clone(),
+                help,
+            });
+            return Some(None);
+        };
+        Some(Some(Node {
+            kind: NodeKind::Literal(Value::Enum(index as u32)),
+            ty: Type::Enum(id),
+            span,
+        }))
+    }
+
+    fn unknown_name(&mut self, name: &Name, hint: Option<&Type>) {
+        let mut candidates: Vec<String> = Vec::new();
+        for ty in &self.scopes {
+            if let Type::Record(id) = ty
+                && let Some(r) = self.decl.schema.record(*id)
+            {
+                candidates.extend(r.fields.iter().map(|f| f.name.clone()));
+            }
+        }
+        candidates.extend(self.decl.definitions.keys().cloned());
+        candidates.extend(self.decl.facts.keys().cloned());
+        candidates.extend(self.decl.types.keys().cloned());
+        if let Some(Type::Enum(id)) = hint
+            && let Some(info) = self.decl.schema.enumeration(*id)
+        {
+            candidates.extend(info.variants.iter().cloned());
+        }
+        let help = match suggest::closest(&name.text, candidates.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "declare it as a fact in the `facts` block, or as a `rule`".to_owned(),
+        };
+        self.errors.push(CheckError::UnknownName {
+            span: name.span,
+            name: name.text.clone(),
+            help,
+        });
+    }
+}
+
+fn field_help(checker: &ExprChecker<'_>, id: RecordId, field: &str) -> String {
+    let Some(record) = checker.decl.schema.record(id) else {
+        return String::new();
+    };
+    let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+    match suggest::closest(field, names.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("its fields are {}", names.join(", ")),
+    }
+}

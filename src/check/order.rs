@@ -1,0 +1,119 @@
+//! Dependencies between rules, their topological order, and cycle reports.
+
+use super::declare::Declarations;
+use super::error::CheckError;
+use super::ir::DefId;
+use crate::ast::{self, ExprKind};
+use std::collections::VecDeque;
+
+/// For each definition, the definitions its body names (by first path segment).
+pub(crate) fn dependencies(defs: &[&ast::Definition], decl: &Declarations) -> Vec<Vec<DefId>> {
+    defs.iter()
+        .map(|def| {
+            let mut found = Vec::new();
+            let mut stack = vec![&def.body];
+            while let Some(expr) = stack.pop() {
+                if let ExprKind::Path(names) = &expr.kind {
+                    let target = names.first().and_then(|n| decl.definitions.get(&n.text));
+                    if let Some((index, _)) = target {
+                        found.push(DefId(*index as u32));
+                    }
+                }
+                stack.extend(expr.children());
+            }
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect()
+}
+
+/// The definitions in dependency order (Kahn's algorithm). Definitions on a
+/// cycle are left out and one error names each cycle.
+pub(crate) fn topological(
+    defs: &[&ast::Definition],
+    deps: &[Vec<DefId>],
+    errors: &mut Vec<CheckError>,
+) -> Vec<DefId> {
+    let count = defs.len();
+    let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (index, list) in deps.iter().enumerate() {
+        for dep in list {
+            if let Some(d) = dependents.get_mut(dep.0 as usize) {
+                d.push(index);
+            }
+        }
+    }
+    let mut ready: VecDeque<usize> = (0..count).filter(|i| waiting.get(*i) == Some(&0)).collect();
+    let mut order = Vec::with_capacity(count);
+    while let Some(index) = ready.pop_front() {
+        order.push(DefId(index as u32));
+        for dependent in dependents.get(index).map_or(&[][..], |d| d.as_slice()) {
+            if let Some(w) = waiting.get_mut(*dependent) {
+                *w -= 1;
+                if *w == 0 {
+                    ready.push_back(*dependent);
+                }
+            }
+        }
+    }
+    report_cycles(defs, deps, &waiting, errors);
+    order
+}
+
+/// Finds each cycle among the definitions still waiting and reports it once.
+fn report_cycles(
+    defs: &[&ast::Definition],
+    deps: &[Vec<DefId>],
+    waiting: &[usize],
+    errors: &mut Vec<CheckError>,
+) {
+    let stuck = |i: usize| waiting.get(i).is_some_and(|w| *w > 0);
+    let mut reported = vec![false; defs.len()];
+    for start in (0..defs.len()).filter(|i| stuck(*i)) {
+        // Follow stuck dependencies until a definition repeats: that is a cycle.
+        let mut path = vec![start];
+        let mut current = start;
+        let cycle_start = loop {
+            let next = deps
+                .get(current)
+                .and_then(|d| d.iter().map(|id| id.0 as usize).find(|i| stuck(*i)));
+            let Some(next) = next else { break None };
+            if let Some(position) = path.iter().position(|p| *p == next) {
+                break Some(position);
+            }
+            path.push(next);
+            current = next;
+        };
+        let Some(position) = cycle_start else {
+            continue;
+        };
+        let cycle: Vec<usize> = path
+            .get(position..)
+            .map(<[usize]>::to_vec)
+            .unwrap_or_default();
+        if cycle
+            .iter()
+            .any(|i| reported.get(*i).copied().unwrap_or(true))
+        {
+            continue;
+        }
+        for i in &cycle {
+            if let Some(r) = reported.get_mut(*i) {
+                *r = true;
+            }
+        }
+        let names: Vec<&str> = cycle
+            .iter()
+            .chain(cycle.first())
+            .filter_map(|i| defs.get(*i).map(|d| d.name.text.as_str()))
+            .collect();
+        if let Some(first) = cycle.first().and_then(|i| defs.get(*i)) {
+            errors.push(CheckError::Cycle {
+                span: first.name.span,
+                cycle: names.join(" → "),
+            });
+        }
+    }
+}

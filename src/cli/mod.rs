@@ -1,0 +1,146 @@
+//! The command line: argument parsing, loading files, and mapping outcomes to
+//! exit codes (0 success, 1 policy or facts errors, 2 usage errors).
+
+mod error;
+mod load;
+mod run;
+
+pub use error::CliError;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Check Medicaid policy files and evaluate member facts against them.
+#[derive(Debug, Parser)]
+#[command(name = "policyc", version, about, propagate_version = true)]
+pub struct Cli {
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human, global = true)]
+    pub error_format: ErrorFormat,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check policy files, reporting every error with its place.
+    Check {
+        /// The `.policy` files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Evaluate a member's facts against a policy.
+    Eval(EvalArgs),
+}
+
+/// Arguments of `policyc eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The `.policy` file.
+    pub file: PathBuf,
+    /// The facts file (JSON, or YAML when named .yaml/.yml).
+    #[arg(long)]
+    pub facts: PathBuf,
+    /// The date to evaluate as of: YYYY-MM-DD or `today`. Overrides the facts
+    /// file's `as_of`; one of the two is required.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Only these decisions (repeatable); all decisions by default.
+    #[arg(long = "decision")]
+    pub decisions: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Explain each decision criterion by criterion.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// How diagnostics are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Source excerpts with labels and help.
+    Human,
+    /// One JSON object per diagnostic.
+    Json,
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// An indented tree for people.
+    Human,
+    /// JSON (see docs/output.md).
+    Json,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything succeeded.
+    Success,
+    /// A policy or facts file has errors.
+    InputErrors,
+    /// The command was used wrongly.
+    Usage,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::InputErrors => 1,
+            Outcome::Usage => 2,
+        }
+    }
+}
+
+/// What a command printed and how it ended; `main` writes and exits.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// For standard output.
+    pub stdout: String,
+    /// For standard error.
+    pub stderr: String,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli, stdout_is_terminal: bool, stderr_is_terminal: bool) -> (Outcome, Output) {
+    let color_for = |terminal: bool| match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let settings = run::Settings {
+        diagnostics: match cli.error_format {
+            ErrorFormat::Human => crate::diagnostic::Style::Human {
+                color: color_for(stderr_is_terminal),
+            },
+            ErrorFormat::Json => crate::diagnostic::Style::Json,
+        },
+        color: color_for(stdout_is_terminal),
+    };
+    let mut output = Output::default();
+    let outcome = match &cli.command {
+        Command::Check { files } => run::check(files, &settings, &mut output),
+        Command::Eval(args) => run::eval(args, &settings, &mut output),
+    };
+    (outcome, output)
+}

@@ -1,0 +1,64 @@
+//! Errors that stop an evaluation. A missing fact is never one of them: it
+//! makes a value unknown instead.
+
+use crate::source::Span;
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// A computation that cannot produce a value, e.g. a division by zero.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// `x / y` where `y` is zero in the facts given.
+    #[error("division by zero")]
+    #[diagnostic(
+        code(policyc::eval::division_by_zero),
+        help(
+            "the divisor is zero for these facts; guard the rule, e.g. `if recipients = 0 then … else …`"
+        )
+    )]
+    DivisionByZero {
+        /// The division.
+        #[label("divides by zero")]
+        span: Span,
+    },
+    /// A number too large for the arithmetic.
+    #[error("a number is too large to compute `{what}`")]
+    #[diagnostic(
+        code(policyc::eval::overflow),
+        help("check the facts for an implausibly large number")
+    )]
+    Overflow {
+        /// The computation.
+        #[label("overflows")]
+        span: Span,
+        /// What was being computed.
+        what: String,
+    },
+    /// Date arithmetic outside the supported calendar range.
+    #[error("the date computed here is out of range")]
+    #[diagnostic(
+        code(policyc::eval::date_range),
+        help("dates must lie between the years -9999 and 9999; check the facts' dates")
+    )]
+    DateOutOfRange {
+        /// The computation.
+        #[label("out of range")]
+        span: Span,
+    },
+    /// A value whose shape does not match its checked type: a bug in policyc.
+    #[error("internal error during evaluation: {what}")]
+    #[diagnostic(
+        code(policyc::eval::internal),
+        help(
+            "this is a bug in policyc, not in your policy or facts; please report it with both files"
+        )
+    )]
+    Internal {
+        /// Where.
+        #[label("here")]
+        span: Span,
+        /// What went wrong.
+        what: String,
+    },
+}

@@ -1,0 +1,375 @@
+//! Evaluation of each kind of checked node.
+
+use super::error::EvalError;
+use super::ops;
+use super::trace::{Frame, Read, Trace, TraceKind};
+use super::{Evaluator, open_value};
+use crate::ast::{AggregateKind, Quantifier};
+use crate::check::{CriterionNode, FactRef, Node, NodeKind};
+use crate::source::Span;
+use crate::truth::{self, Truth};
+use crate::value::{Missing, Value};
+use std::sync::Arc;
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+impl Evaluator<'_> {
+    /// Evaluates one node.
+    pub(super) fn eval(&mut self, node: &Node) -> Result<Value> {
+        let span = node.span;
+        match &node.kind {
+            NodeKind::Literal(value) => Ok(value.clone()),
+            NodeKind::AsOf => Ok(Value::Date(self.as_of)),
+            NodeKind::Fact(fact) => Ok(self.read_fact(fact, node)),
+            NodeKind::Element { level, slots } => {
+                let base = self
+                    .elements
+                    .get(*level as usize)
+                    .ok_or_else(|| internal(span, "no element in scope"))?;
+                Ok(follow(base, slots))
+            }
+            NodeKind::Field(inner, slot) => {
+                let base = self.eval(inner)?;
+                Ok(follow(&base, &[*slot]))
+            }
+            NodeKind::Definition(id) => self.definition_value(*id, span),
+            NodeKind::Not(inner) => Ok((!Truth::of(&self.eval(inner)?)).into_value()),
+            NodeKind::Negate(inner) => ops::negate(&self.eval(inner)?, span),
+            NodeKind::And(l, r) => {
+                let (l, r) = (self.truth(l)?, self.truth(r)?);
+                Ok(truth::all_of([l, r]).into_value())
+            }
+            NodeKind::Or(l, r) => {
+                let (l, r) = (self.truth(l)?, self.truth(r)?);
+                Ok(truth::any_of([l, r]).into_value())
+            }
+            NodeKind::Compare(op, l, r) => {
+                let (l, r) = (self.eval(l)?, self.eval(r)?);
+                Ok(ops::compare(*op, &l, &r, span)?.into_value())
+            }
+            NodeKind::Arith(op, l, r) => {
+                let (l, r) = (self.eval(l)?, self.eval(r)?);
+                ops::arith(*op, &l, &r, span)
+            }
+            NodeKind::Within {
+                subject,
+                window,
+                direction,
+                anchor,
+            } => {
+                let (s, a) = (self.eval(subject)?, self.eval(anchor)?);
+                match (&s, &a) {
+                    (Value::Date(s), Value::Date(a)) => {
+                        Ok(Value::Bool(ops::within(*s, *window, *direction, *a, span)?))
+                    }
+                    _ => Ok(Value::unknown_from([&s, &a])),
+                }
+            }
+            NodeKind::Member {
+                subject,
+                negated,
+                set,
+            } => self.eval_member(subject, *negated, set, span),
+            NodeKind::Criteria { quantifier, items } => self.eval_criteria(*quantifier, items),
+            NodeKind::Aggregate {
+                kind,
+                list,
+                projection,
+                filter,
+            } => self.eval_aggregate(*kind, list, projection.as_deref(), filter.as_deref(), span),
+            NodeKind::Age(birth, on) => {
+                let birth = self.eval(birth)?;
+                let on = match on {
+                    Some(on) => self.eval(on)?,
+                    None => Value::Date(self.as_of),
+                };
+                match (&birth, &on) {
+                    (Value::Date(b), Value::Date(o)) => Ok(Value::Integer(ops::age(*b, *o, span)?)),
+                    _ => Ok(Value::unknown_from([&birth, &on])),
+                }
+            }
+            NodeKind::DaysBetween(from, to) => {
+                let (from, to) = (self.eval(from)?, self.eval(to)?);
+                match (&from, &to) {
+                    (Value::Date(f), Value::Date(t)) => {
+                        Ok(Value::Integer(ops::days_between(*f, *t, span)?))
+                    }
+                    _ => Ok(Value::unknown_from([&from, &to])),
+                }
+            }
+            NodeKind::If {
+                branches,
+                otherwise,
+            } => self.eval_if(branches, otherwise),
+            NodeKind::Record(fields) => Ok(Value::Record(self.eval_all(fields)?.into())),
+            NodeKind::List(items) => Ok(Value::List(self.eval_all(items)?.into())),
+        }
+    }
+
+    fn eval_all(&mut self, nodes: &[Node]) -> Result<Vec<Value>> {
+        nodes.iter().map(|n| self.eval(n)).collect()
+    }
+
+    fn truth(&mut self, node: &Node) -> Result<Truth> {
+        Ok(Truth::of(&self.eval(node)?))
+    }
+
+    fn read_fact(&mut self, fact: &FactRef, node: &Node) -> Value {
+        let value = follow(self.facts, &fact.slots);
+        if self.explain
+            && let Some(frame) = self.frames.last_mut()
+        {
+            frame.read(Read {
+                path: Arc::clone(&fact.path),
+                value: value.clone(),
+                ty: node.ty.clone(),
+            });
+        }
+        value
+    }
+
+    fn definition_value(&mut self, id: crate::check::DefId, span: Span) -> Result<Value> {
+        let done = self
+            .results
+            .get(id.0 as usize)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| internal(span, "rule used before it was evaluated"))?;
+        if let (Some(trace), Some(frame)) = (&done.trace, self.frames.last_mut()) {
+            frame.child(trace);
+        }
+        Ok(done.value.clone())
+    }
+
+    fn eval_member(
+        &mut self,
+        subject: &Node,
+        negated: bool,
+        set: &[Node],
+        span: Span,
+    ) -> Result<Value> {
+        let subject = self.eval(subject)?;
+        let mut truths = Vec::with_capacity(set.len());
+        for item in set {
+            let item = self.eval(item)?;
+            truths.push(ops::compare(
+                crate::check::Compare::Eq,
+                &subject,
+                &item,
+                span,
+            )?);
+        }
+        let found = truth::any_of(truths);
+        Ok(if negated { !found } else { found }.into_value())
+    }
+
+    fn eval_criteria(&mut self, quantifier: Quantifier, items: &[CriterionNode]) -> Result<Value> {
+        let mut truths = Vec::with_capacity(items.len());
+        for item in items {
+            truths.push(self.eval_criterion(item)?);
+        }
+        Ok(match quantifier {
+            Quantifier::All => truth::all_of(truths),
+            Quantifier::Any => truth::any_of(truths),
+            Quantifier::None => truth::none_of(truths),
+            Quantifier::AtLeast(n) => truth::at_least(n as usize, truths),
+        }
+        .into_value())
+    }
+
+    fn eval_criterion(&mut self, item: &CriterionNode) -> Result<Truth> {
+        if !self.explain {
+            return self.truth(&item.node);
+        }
+        self.frames.push(Frame::default());
+        let value = self.eval(&item.node)?;
+        let frame = self.frames.pop().unwrap_or_default();
+        let trace = Trace {
+            kind: TraceKind::Criterion,
+            label: item.label.clone().unwrap_or_else(|| item.written.clone()),
+            citation: item.citation.clone(),
+            value: value.clone(),
+            ty: item.node.ty.clone(),
+            reads: frame.reads,
+            children: frame.children,
+        };
+        if let Some(parent) = self.frames.last_mut() {
+            parent.children.push(Arc::new(trace));
+        }
+        Ok(Truth::of(&value))
+    }
+
+    fn eval_if(&mut self, branches: &[(Node, Node)], otherwise: &Node) -> Result<Value> {
+        for (condition, value) in branches {
+            match self.truth(condition)? {
+                Truth::True => return self.eval(value),
+                Truth::False => {}
+                Truth::Unknown(missing) => return Ok(Value::Unknown(missing)),
+            }
+        }
+        self.eval(otherwise)
+    }
+
+    fn eval_aggregate(
+        &mut self,
+        kind: AggregateKind,
+        list: &Node,
+        projection: Option<&Node>,
+        filter: Option<&Node>,
+        span: Span,
+    ) -> Result<Value> {
+        let list_value = self.eval(list)?;
+        let elements = match &list_value {
+            Value::List(elements) => Arc::clone(elements),
+            other if !other.is_known() => return Ok(other.clone()),
+            _ => return Err(internal(span, "aggregate over a value that is not a list")),
+        };
+        // For each element: whether the filter keeps it, and its projection.
+        let mut kept: Vec<(Truth, Option<Value>)> = Vec::with_capacity(elements.len());
+        for element in elements.iter() {
+            self.elements.push(element.clone());
+            let result = self.element_result(projection, filter);
+            self.elements.pop();
+            kept.push(result?);
+        }
+        Ok(match kind {
+            AggregateKind::Count => count(&kept),
+            AggregateKind::Exists => truth::any_of(kept.into_iter().map(|(t, _)| t)).into_value(),
+            AggregateKind::Every => truth::all_of(kept.into_iter().map(|(t, _)| t)).into_value(),
+            AggregateKind::Sum => combine(&kept, Value::Integer(0), |a, b| {
+                ops::arith(crate::check::Arith::Add, a, b, span)
+            })?,
+            AggregateKind::Min | AggregateKind::Max => extreme(kind, &kept, list),
+        })
+    }
+
+    fn element_result(
+        &mut self,
+        projection: Option<&Node>,
+        filter: Option<&Node>,
+    ) -> Result<(Truth, Option<Value>)> {
+        let keep = match filter {
+            Some(f) => self.truth(f)?,
+            None => Truth::True,
+        };
+        let value = match (projection, &keep) {
+            (Some(p), Truth::True | Truth::Unknown(_)) => Some(self.eval(p)?),
+            _ => None,
+        };
+        Ok((keep, value))
+    }
+}
+
+/// How many elements pass: exact, or a range when some filters are unknown.
+fn count(kept: &[(Truth, Option<Value>)]) -> Value {
+    let mut low = 0i64;
+    let mut open = 0i64;
+    let mut missing = Missing::none();
+    for (truth, _) in kept {
+        match truth {
+            Truth::True => low += 1,
+            Truth::False => {}
+            Truth::Unknown(m) => {
+                open += 1;
+                missing = missing.union(m);
+            }
+        }
+    }
+    if open == 0 {
+        Value::Integer(low)
+    } else {
+        Value::Range {
+            low,
+            high: low + open,
+            missing,
+        }
+    }
+}
+
+/// Folds the projections of the kept elements; unknown if any kept element
+/// or its filter is unknown.
+fn combine(
+    kept: &[(Truth, Option<Value>)],
+    start: Value,
+    add: impl Fn(&Value, &Value) -> Result<Value>,
+) -> Result<Value> {
+    let mut total = start;
+    let mut missing = Missing::none();
+    for (truth, value) in kept {
+        if let Truth::Unknown(m) = truth {
+            missing = missing.union(m);
+        }
+        if let (Truth::True | Truth::Unknown(_), Some(value)) = (truth, value) {
+            missing = missing.union(&value.deep_missing());
+            if value.is_known() && missing.is_empty() {
+                total = add(&total, value)?;
+            }
+        }
+    }
+    Ok(if missing.is_empty() {
+        total
+    } else {
+        Value::Unknown(missing)
+    })
+}
+
+/// The least or greatest projection of the kept elements.
+fn extreme(kind: AggregateKind, kept: &[(Truth, Option<Value>)], list: &Node) -> Value {
+    let mut best: Option<Value> = None;
+    let mut missing = Missing::none();
+    for (truth, value) in kept {
+        if let Truth::Unknown(m) = truth {
+            missing = missing.union(m);
+        }
+        let Some(value) = value else { continue };
+        if !value.is_known() {
+            missing = missing.union(&value.deep_missing());
+            continue;
+        }
+        let better = match &best {
+            None => true,
+            Some(current) => {
+                let ordering = ops::order(value, current);
+                if kind == AggregateKind::Min {
+                    ordering == Some(std::cmp::Ordering::Less)
+                } else {
+                    ordering == Some(std::cmp::Ordering::Greater)
+                }
+            }
+        };
+        if better && matches!(truth, Truth::True) {
+            best = Some(value.clone());
+        }
+    }
+    match best {
+        _ if !missing.is_empty() => Value::Unknown(missing),
+        Some(value) => value,
+        // No element to take the least or greatest of: unknown until the list
+        // has one; name the list when it is a fact.
+        None => match &list.kind {
+            NodeKind::Fact(fact) => Value::Unknown(Missing::one(Arc::clone(&fact.path))),
+            _ => open_value(),
+        },
+    }
+}
+
+/// Follows field slots from a record value; unknown stays unknown.
+fn follow(base: &Value, slots: &[u32]) -> Value {
+    let mut current = base;
+    for slot in slots {
+        match current {
+            Value::Record(fields) => match fields.get(*slot as usize) {
+                Some(field) => current = field,
+                None => return open_value(),
+            },
+            other => return other.clone(),
+        }
+    }
+    current.clone()
+}
+
+fn internal(span: Span, what: &str) -> EvalError {
+    EvalError::Internal {
+        span,
+        what: what.to_owned(),
+    }
+}

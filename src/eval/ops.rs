@@ -1,0 +1,255 @@
+//! Operators on values: comparisons (three-valued, with ranges), arithmetic
+//! and date arithmetic.
+
+use super::error::EvalError;
+use crate::ast::{Direction, Duration, TimeUnit};
+use crate::check::{Arith, Compare};
+use crate::source::Span;
+use crate::truth::Truth;
+use crate::value::Value;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// Compares two values of comparable types.
+pub(crate) fn compare(
+    op: Compare,
+    left: &Value,
+    right: &Value,
+    span: Span,
+) -> Result<Truth, EvalError> {
+    if let Some((low_l, high_l)) = bounds(left)
+        && let Some((low_r, high_r)) = bounds(right)
+        && !(left.is_known() && right.is_known())
+    {
+        return Ok(compare_ranges(
+            op,
+            (low_l, high_l),
+            (low_r, high_r),
+            left,
+            right,
+        ));
+    }
+    let missing = left.deep_missing().union(&right.deep_missing());
+    if !missing.is_empty() {
+        return Ok(Truth::Unknown(missing));
+    }
+    let ordering = order(left, right).ok_or_else(|| EvalError::Internal {
+        span,
+        what: "compared values of different kinds".to_owned(),
+    })?;
+    let holds = match op {
+        Compare::Eq => ordering == Ordering::Equal,
+        Compare::Ne => ordering != Ordering::Equal,
+        Compare::Lt => ordering == Ordering::Less,
+        Compare::Le => ordering != Ordering::Greater,
+        Compare::Gt => ordering == Ordering::Greater,
+        Compare::Ge => ordering != Ordering::Less,
+    };
+    Ok(if holds { Truth::True } else { Truth::False })
+}
+
+/// The bounds of a whole number that is known or known to lie in a range.
+fn bounds(value: &Value) -> Option<(i64, i64)> {
+    match value {
+        Value::Integer(i) => Some((*i, *i)),
+        Value::Range { low, high, .. } => Some((*low, *high)),
+        _ => None,
+    }
+}
+
+/// Compares ranges: true if the comparison holds for every pair of values in
+/// them, false if for none, otherwise unknown.
+fn compare_ranges(op: Compare, left: (i64, i64), right: (i64, i64), l: &Value, r: &Value) -> Truth {
+    let (always, never) = match op {
+        Compare::Lt => (left.1 < right.0, left.0 >= right.1),
+        Compare::Le => (left.1 <= right.0, left.0 > right.1),
+        Compare::Gt => (left.0 > right.1, left.1 <= right.0),
+        Compare::Ge => (left.0 >= right.1, left.1 < right.0),
+        Compare::Eq => (false, left.1 < right.0 || left.0 > right.1),
+        Compare::Ne => (left.1 < right.0 || left.0 > right.1, false),
+    };
+    if always {
+        Truth::True
+    } else if never {
+        Truth::False
+    } else {
+        Truth::Unknown(
+            Value::unknown_from([l, r])
+                .missing()
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// The order of two known values of comparable types.
+pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
+    Some(match (left, right) {
+        (Value::Integer(a), Value::Integer(b)) => a.cmp(b),
+        (Value::Integer(a), Value::Decimal(b)) => Decimal::from(*a).cmp(b),
+        (Value::Decimal(a), Value::Integer(b)) => a.cmp(&Decimal::from(*b)),
+        (Value::Decimal(a), Value::Decimal(b)) => a.cmp(b),
+        (Value::Date(a), Value::Date(b)) => a.cmp(b),
+        (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+        (Value::Text(a), Value::Text(b)) => a.cmp(b),
+        (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
+        (Value::Duration(a), Value::Duration(b)) => {
+            if a == b {
+                Ordering::Equal
+            } else {
+                Ordering::Less
+            }
+        }
+        (Value::Record(a), Value::Record(b)) | (Value::List(a), Value::List(b)) => {
+            if a.len() != b.len() {
+                return Some(Ordering::Less);
+            }
+            for (x, y) in a.iter().zip(b.iter()) {
+                match order(x, y)? {
+                    Ordering::Equal => {}
+                    _ => return Some(Ordering::Less),
+                }
+            }
+            Ordering::Equal
+        }
+        _ => return None,
+    })
+}
+
+/// Arithmetic on known values.
+pub(crate) fn arith(
+    op: Arith,
+    left: &Value,
+    right: &Value,
+    span: Span,
+) -> Result<Value, EvalError> {
+    if !left.is_known() || !right.is_known() {
+        return Ok(Value::unknown_from([left, right]));
+    }
+    let overflow = || EvalError::Overflow {
+        span,
+        what: "this arithmetic".to_owned(),
+    };
+    match (op, left, right) {
+        (Arith::Div, _, _) => {
+            let (a, b) = (decimal(left, span)?, decimal(right, span)?);
+            if b.is_zero() {
+                return Err(EvalError::DivisionByZero { span });
+            }
+            a.checked_div(b).map(Value::Decimal).ok_or_else(overflow)
+        }
+        (_, Value::Integer(a), Value::Integer(b)) => match op {
+            Arith::Add => a.checked_add(*b),
+            Arith::Sub => a.checked_sub(*b),
+            _ => a.checked_mul(*b),
+        }
+        .map(Value::Integer)
+        .ok_or_else(overflow),
+        (_, Value::Date(d), Value::Duration(n)) => {
+            shift(*d, *n, op == Arith::Sub, span).map(Value::Date)
+        }
+        (_, Value::Duration(n), Value::Date(d)) => shift(*d, *n, false, span).map(Value::Date),
+        _ => {
+            let (a, b) = (decimal(left, span)?, decimal(right, span)?);
+            match op {
+                Arith::Add => a.checked_add(b),
+                Arith::Sub => a.checked_sub(b),
+                _ => a.checked_mul(b),
+            }
+            .map(Value::Decimal)
+            .ok_or_else(overflow)
+        }
+    }
+}
+
+fn decimal(value: &Value, span: Span) -> Result<Decimal, EvalError> {
+    match value {
+        Value::Integer(i) => Ok(Decimal::from(*i)),
+        Value::Decimal(d) => Ok(*d),
+        _ => Err(EvalError::Internal {
+            span,
+            what: "arithmetic on a value that is not a number".to_owned(),
+        }),
+    }
+}
+
+/// A date moved by a length of time; months and years clamp to the month's
+/// last day (2024-02-29 plus 1 year is 2025-02-28).
+pub(crate) fn shift(
+    date: Date,
+    by: Duration,
+    backwards: bool,
+    span: Span,
+) -> Result<Date, EvalError> {
+    let amount = if backwards {
+        by.amount.checked_neg()
+    } else {
+        Some(by.amount)
+    };
+    let out_of_range = || EvalError::DateOutOfRange { span };
+    let amount = amount.ok_or_else(out_of_range)?;
+    let span_of = match by.unit {
+        TimeUnit::Day => jiff::Span::new().try_days(amount),
+        TimeUnit::Week => jiff::Span::new().try_weeks(amount),
+        TimeUnit::Month => jiff::Span::new().try_months(amount),
+        TimeUnit::Year => jiff::Span::new().try_years(amount),
+    }
+    .map_err(|_| out_of_range())?;
+    date.checked_add(span_of).map_err(|_| out_of_range())
+}
+
+/// Whether `subject` lies in the window of `window` on `direction` of `anchor`,
+/// both ends included.
+pub(crate) fn within(
+    subject: Date,
+    window: Duration,
+    direction: Direction,
+    anchor: Date,
+    span: Span,
+) -> Result<bool, EvalError> {
+    let (from, to) = match direction {
+        Direction::Before => (shift(anchor, window, true, span)?, anchor),
+        Direction::After => (anchor, shift(anchor, window, false, span)?),
+        Direction::Around => (
+            shift(anchor, window, true, span)?,
+            shift(anchor, window, false, span)?,
+        ),
+    };
+    Ok(from <= subject && subject <= to)
+}
+
+/// Whole years from `birth` to `on` (negative if `on` is earlier).
+pub(crate) fn age(birth: Date, on: Date, span: Span) -> Result<i64, EvalError> {
+    let years = birth
+        .until((jiff::Unit::Year, on))
+        .map_err(|_| EvalError::DateOutOfRange { span })?;
+    Ok(i64::from(years.get_years()))
+}
+
+/// Days from `from` to `to` (negative if `to` is earlier).
+pub(crate) fn days_between(from: Date, to: Date, span: Span) -> Result<i64, EvalError> {
+    let days = from
+        .until((jiff::Unit::Day, to))
+        .map_err(|_| EvalError::DateOutOfRange { span })?;
+    Ok(i64::from(days.get_days()))
+}
+
+/// `-x`.
+pub(crate) fn negate(value: &Value, span: Span) -> Result<Value, EvalError> {
+    match value {
+        Value::Integer(i) => i
+            .checked_neg()
+            .map(Value::Integer)
+            .ok_or(EvalError::Overflow {
+                span,
+                what: "the negation".to_owned(),
+            }),
+        Value::Decimal(d) => Ok(Value::Decimal(-*d)),
+        other if !other.is_known() => Ok(other.clone()),
+        _ => Err(EvalError::Internal {
+            span,
+            what: "negation of a value that is not a number".to_owned(),
+        }),
+    }
+}

@@ -1,0 +1,117 @@
+//! The JSON form of a determination.
+
+use crate::check::{Checked, Schema, Type};
+use crate::eval::{DecisionResult, Determination, Trace, TraceKind};
+use crate::value::Value;
+use serde_json::{Map, Value as Json, json};
+
+/// The determination as JSON: `{"policy", "title", "as_of", "decisions": {name:
+/// {"value", "missing", "label", "citation", "trace"?}}}`.
+pub fn to_json(checked: &Checked, determination: &Determination) -> Json {
+    let header = checked.header();
+    let schema = checked.schema();
+    let mut decisions = Map::new();
+    for decision in &determination.decisions {
+        decisions.insert(decision.name.clone(), decision_json(decision, schema));
+    }
+    json!({
+        "policy": header.name.text,
+        "title": header.title,
+        "jurisdiction": header.jurisdiction,
+        "source": header.source,
+        "effective": header.effective.to_string(),
+        "as_of": determination.as_of.to_string(),
+        "decisions": decisions,
+    })
+}
+
+fn decision_json(decision: &DecisionResult, schema: &Schema) -> Json {
+    let mut out = Map::new();
+    out.insert(
+        "value".into(),
+        value_json(&decision.value, &decision.ty, schema),
+    );
+    out.insert(
+        "missing".into(),
+        decision
+            .missing
+            .iter()
+            .map(|p| Json::from(p.as_ref()))
+            .collect(),
+    );
+    out.insert("label".into(), json!(decision.label));
+    out.insert("citation".into(), json!(decision.citation));
+    if let Some(trace) = &decision.trace {
+        out.insert("trace".into(), trace_json(trace, schema));
+    }
+    Json::Object(out)
+}
+
+fn trace_json(trace: &Trace, schema: &Schema) -> Json {
+    let (kind, name) = match &trace.kind {
+        TraceKind::Decision(name) => ("decision", Some(name)),
+        TraceKind::Rule(name) => ("rule", Some(name)),
+        TraceKind::Criterion => ("criterion", None),
+    };
+    let mut out = Map::new();
+    out.insert("kind".into(), json!(kind));
+    if let Some(name) = name {
+        out.insert("name".into(), json!(name));
+    }
+    out.insert("label".into(), json!(trace.label));
+    out.insert("citation".into(), json!(trace.citation));
+    out.insert("value".into(), value_json(&trace.value, &trace.ty, schema));
+    let missing: Vec<Json> = trace
+        .value
+        .deep_missing()
+        .paths()
+        .iter()
+        .map(|p| Json::from(p.as_ref()))
+        .collect();
+    out.insert("missing".into(), Json::Array(missing));
+    let reads: Vec<Json> = trace
+        .reads
+        .iter()
+        .map(|r| json!({"fact": r.path.as_ref(), "value": value_json(&r.value, &r.ty, schema)}))
+        .collect();
+    out.insert("reads".into(), Json::Array(reads));
+    let children: Vec<Json> = trace
+        .children
+        .iter()
+        .map(|c| trace_json(c, schema))
+        .collect();
+    out.insert("children".into(), Json::Array(children));
+    Json::Object(out)
+}
+
+/// A value as JSON; unknown is the string `"unknown"`.
+pub fn value_json(value: &Value, ty: &Type, schema: &Schema) -> Json {
+    match (value, ty) {
+        (Value::Bool(b), _) => Json::Bool(*b),
+        (Value::Integer(i), _) => Json::from(*i),
+        (Value::Decimal(d), _) => d
+            .normalize()
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map_or_else(|_| Json::String(d.to_string()), Json::Number),
+        (Value::Record(fields), Type::Record(id)) => {
+            let names = schema
+                .record(*id)
+                .map(|r| r.fields.as_slice())
+                .unwrap_or(&[]);
+            let object: Map<String, Json> = names
+                .iter()
+                .zip(fields.iter())
+                .map(|(f, v)| (f.name.clone(), value_json(v, &f.ty, schema)))
+                .collect();
+            Json::Object(object)
+        }
+        (Value::List(items), Type::List(element)) => items
+            .iter()
+            .map(|v| value_json(v, element, schema))
+            .collect(),
+        (Value::Text(t), _) => Json::String(t.to_string()),
+        (Value::Unknown(_) | Value::Range { .. }, _) => Json::String("unknown".to_owned()),
+        (other, ty) => Json::String(super::value_text(other, ty, schema)),
+    }
+}

@@ -1,0 +1,163 @@
+//! Turns pest's failures into plain-words `SyntaxError`s: grammar rule names
+//! become phrases an analyst understands, and common slips get a hint.
+
+use super::error::SyntaxError;
+use super::grammar::Rule as G;
+use crate::source::{SourceFile, Span};
+
+/// Converts a pest error on `source` into a readable syntax error.
+pub(crate) fn from_pest(source: &SourceFile, error: &pest::error::Error<G>) -> SyntaxError {
+    let offset = match error.location {
+        pest::error::InputLocation::Pos(pos) => pos,
+        pest::error::InputLocation::Span((start, _)) => start,
+    };
+    let (positives, negatives) = match &error.variant {
+        pest::error::ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => (positives.clone(), negatives.clone()),
+        pest::error::ErrorVariant::CustomError { .. } => (Vec::new(), Vec::new()),
+    };
+    let found = describe_found(&source.text, offset);
+    let mut phrases: Vec<&'static str> = positives.iter().filter_map(|r| phrase(*r)).collect();
+    if negatives.contains(&G::keyword) {
+        phrases.push("a name that is not a reserved word");
+    }
+    phrases.sort_unstable();
+    phrases.dedup();
+    let expected = join_phrases(&phrases);
+    let help = hint(&source.text, offset, &phrases);
+    SyntaxError::Unexpected {
+        span: token_span(&source.text, offset),
+        expected,
+        found,
+        help,
+    }
+}
+
+/// The phrase for a grammar rule, or `None` for rules that only repeat what
+/// another phrase says.
+fn phrase(rule: G) -> Option<&'static str> {
+    Some(match rule {
+        G::EOI => "the end of the file",
+        G::string | G::text | G::label => "text in double quotes",
+        G::string_inner => "the rest of the text and a closing `\"`",
+        G::date => "a date (YYYY-MM-DD)",
+        G::decimal | G::integer => "a number",
+        G::unit => "a unit (days, weeks, months or years)",
+        G::duration => "a length of time such as `15 days`",
+        G::boolean => "`true` or `false`",
+        G::name | G::type_name => "a name",
+        G::keyword => "a reserved word",
+        G::list_type => "`list of`",
+        G::record_type | G::record_literal => "`{`",
+        G::field_decl => "a field such as `birth_date: date`",
+        G::expr
+        | G::or_expr
+        | G::and_expr
+        | G::not_expr
+        | G::cmp_expr
+        | G::sum_expr
+        | G::product_expr
+        | G::unary_expr
+        | G::postfix_expr => "an expression",
+        G::compare_tail | G::compare_op => "a comparison such as `>=`",
+        G::within_tail => "`within`",
+        G::past_tail => "`in the past`",
+        G::member_tail => "`in [`",
+        G::op_or | G::op_and => "`and` / `or`",
+        G::op_not => "`not`",
+        G::op_neg => "`-`",
+        G::add_op | G::mul_op => "an arithmetic operator",
+        G::direction => "`before`, `after` or `of`",
+        G::as_of => "`as_of`",
+        G::aggregate | G::aggregate_kind => "an aggregate such as `count(`",
+        G::projection | G::filter => "an expression",
+        G::call => "a function call",
+        G::conditional => "`if`",
+        G::field_value => "a field such as `days: 90`",
+        G::list_literal => "`[`",
+        G::criteria | G::quantifier => "`all of`, `any of`, `none of` or `at least N of`",
+        G::all_of | G::any_of | G::none_of | G::at_least_of => {
+            "`all of`, `any of`, `none of` or `at least N of`"
+        }
+        G::criterion => "a criterion",
+        G::citation => "`cite \"…\"`",
+        G::header => "the `policy` header",
+        G::header_field => "a header line such as `title \"…\"`",
+        G::enum_def => "`enum`",
+        G::enum_variant => "an enumeration value",
+        G::record_def => "`record`",
+        G::facts_def => "`facts`",
+        G::rule_def => "`rule`",
+        G::decision_def => "`decision`",
+        _ => return None,
+    })
+}
+
+/// Joins phrases as "a, b or c".
+fn join_phrases(phrases: &[&str]) -> String {
+    match phrases {
+        [] => "something else".to_owned(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// Describes what stands at `offset`: a word, a symbol or the end.
+fn describe_found(text: &str, offset: usize) -> String {
+    let rest = text.get(offset..).unwrap_or("");
+    let Some(first) = rest.chars().next() else {
+        return "end of file".to_owned();
+    };
+    if first == '\n' || first == '\r' {
+        return "end of line".to_owned();
+    }
+    if first.is_alphanumeric() || first == '_' {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .take(40)
+            .collect();
+        return format!("`{word}`");
+    }
+    format!("`{first}`")
+}
+
+/// A span over the token at `offset` (at least one character, when there is one).
+fn token_span(text: &str, offset: usize) -> Span {
+    let rest = text.get(offset..).unwrap_or("");
+    let len = match rest.chars().next() {
+        None => 0,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum(),
+        Some(c) => c.len_utf8(),
+    };
+    Span::new(offset, offset + len)
+}
+
+/// A hint for the most common slips, else a general one.
+fn hint(text: &str, offset: usize, expected: &[&str]) -> String {
+    let before = text.get(..offset).unwrap_or("").trim_end();
+    let rest = text.get(offset..).unwrap_or("");
+    if expected.contains(&"the rest of the text and a closing `\"`") {
+        return "text must close with `\"` on the same line; join long text as \"part one \" \"part two\"".to_owned();
+    }
+    if rest.starts_with("==") {
+        return "equality is written with a single `=`".to_owned();
+    }
+    if rest.starts_with('"') && before.ends_with(|c: char| c == '"' || c.is_alphanumeric()) {
+        return "separate criteria with commas, and put a `:` between a criterion's words and its test".to_owned();
+    }
+    if expected.contains(&"a name that is not a reserved word") {
+        return "this word is reserved by the language; choose another name, e.g. add a suffix"
+            .to_owned();
+    }
+    if rest.is_empty() {
+        return "the file ends too early: check for an unclosed `{`, `(` or `[`".to_owned();
+    }
+    "see docs/language.md for the form of each construct".to_owned()
+}

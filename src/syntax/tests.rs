@@ -1,0 +1,1 @@
+//! Rule-level grammar tests.
