@@ -18,6 +18,8 @@ pub(crate) struct ExprChecker<'a> {
     /// The element types of the enclosing aggregates, outermost first.
     pub(super) scopes: Vec<Type>,
     pub(super) dependencies: Vec<DefId>,
+    /// The citation criteria inherit when they give none of their own.
+    pub(super) citation: Option<String>,
 }
 
 impl<'a> ExprChecker<'a> {
@@ -25,6 +27,7 @@ impl<'a> ExprChecker<'a> {
         decl: &'a mut Declarations,
         types: &'a [Option<Type>],
         errors: &'a mut Vec<CheckError>,
+        citation: Option<String>,
     ) -> Self {
         Self {
             decl,
@@ -32,6 +35,7 @@ impl<'a> ExprChecker<'a> {
             errors,
             scopes: Vec::new(),
             dependencies: Vec::new(),
+            citation,
         }
     }
 
@@ -343,11 +347,20 @@ impl<'a> ExprChecker<'a> {
         let mut checked = Vec::with_capacity(items.len());
         let mut failed = false;
         for item in items {
-            match self.expect(&item.expr, &Type::Bool, "a criterion") {
+            // A bullet without a citation of its own is cited as its parent.
+            let citation = item
+                .citation
+                .as_ref()
+                .map(|c| c.text.clone())
+                .or_else(|| self.citation.clone());
+            let inherited = std::mem::replace(&mut self.citation, citation.clone());
+            let node = self.expect(&item.expr, &Type::Bool, "a criterion");
+            self.citation = inherited;
+            match node {
                 Some(node) => checked.push(CriterionNode {
                     label: item.label.clone(),
                     written: item.written.clone(),
-                    citation: item.citation.as_ref().map(|c| c.text.clone()),
+                    citation,
                     node,
                     span: item.span,
                 }),

@@ -95,7 +95,8 @@ fn check_definition(
         Some(ty) => Some(decl.resolve_type(ty, errors)?),
         None => None,
     };
-    let mut checker = expr::ExprChecker::new(decl, types, errors);
+    let citation = def.citation.as_ref().map(|c| c.text.clone());
+    let mut checker = expr::ExprChecker::new(decl, types, errors, citation);
     let body = checker.check(&def.body, declared.as_ref())?;
     let deps = checker.into_dependencies();
     let ty = match declared {

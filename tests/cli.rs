@@ -1,0 +1,142 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on purpose"
+)]
+
+//! The command line end to end: output and exit codes.
+
+use std::process::Command;
+
+/// Runs policyc; returns (exit code, stdout, stderr).
+fn policyc(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const POLICY: &str = "policies/mn_irts.policy";
+const ADMITTED: &str = "examples/irts/admitted.json";
+
+#[test]
+fn check_accepts_shipped_policies() {
+    let (code, stdout, stderr) = policyc(&["check", POLICY]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    insta::assert_snapshot!(stdout, @"ok: policies/mn_irts.policy (1 decisions, 2 rules)");
+}
+
+#[test]
+fn check_reports_every_mistake_and_exits_1() {
+    let (code, _, stderr) = policyc(&["check", "tests/fixtures/check/three_mistakes.policy"]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("policyc::check::").count(), 3, "{stderr}");
+}
+
+#[test]
+fn eval_json_has_the_documented_shape() {
+    let (code, stdout, _) = policyc(&["eval", POLICY, "--facts", ADMITTED, "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["policy"], "mn_irts");
+    assert_eq!(json["as_of"], "2026-03-01");
+    assert_eq!(json["decisions"]["admission"]["value"], true);
+    assert_eq!(
+        json["decisions"]["admission"]["missing"],
+        serde_json::json!([])
+    );
+    assert!(json["decisions"]["admission"].get("trace").is_none());
+}
+
+#[test]
+fn as_of_flag_overrides_the_facts_file() {
+    // A year later, both hospitalizations are more than a year old.
+    let (code, stdout, _) = policyc(&[
+        "eval",
+        POLICY,
+        "--facts",
+        ADMITTED,
+        "--as-of",
+        "2027-03-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["as_of"], "2027-03-01");
+    assert_eq!(json["decisions"]["admission"]["value"], false);
+}
+
+#[test]
+fn missing_as_of_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("policyc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let facts = dir.join("no_as_of.json");
+    std::fs::write(&facts, r#"{"recipient": {"homeless": true}}"#).expect("write");
+    let (code, stdout, stderr) =
+        policyc(&["eval", POLICY, "--facts", facts.to_str().expect("utf-8")]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let bad_date = policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "03/01/2026"]);
+    assert_eq!(bad_date.0, 2, "{}", bad_date.2);
+    insta::assert_snapshot!("bad_as_of", bad_date.2);
+    let unknown = policyc(&[
+        "eval",
+        POLICY,
+        "--facts",
+        ADMITTED,
+        "--decision",
+        "admision",
+    ]);
+    assert_eq!(unknown.0, 2);
+    insta::assert_snapshot!("unknown_decision", unknown.2);
+    let no_file = policyc(&["check", "policies/does_not_exist.policy"]);
+    assert_eq!(no_file.0, 2);
+    let no_args = policyc(&["eval", POLICY]);
+    assert_eq!(no_args.0, 2);
+}
+
+#[test]
+fn decision_flag_selects_decisions() {
+    let (code, stdout, _) = policyc(&[
+        "eval",
+        POLICY,
+        "--facts",
+        ADMITTED,
+        "--decision",
+        "admission",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let names: Vec<&String> = json["decisions"]
+        .as_object()
+        .expect("object")
+        .keys()
+        .collect();
+    assert_eq!(names, ["admission"]);
+}
+
+#[test]
+fn invalid_utf8_policy_is_an_input_error() {
+    let dir = std::env::temp_dir().join(format!("policyc-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("latin1.policy");
+    std::fs::write(&path, b"policy caf\xe9\n").expect("write");
+    let (code, _, stderr) = policyc(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("is not UTF-8 text"), "{stderr}");
+}

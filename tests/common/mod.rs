@@ -1,0 +1,62 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on purpose"
+)]
+
+//! Helpers shared by the integration tests: load a policy, evaluate a facts
+//! file against it, and render results without colour.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use policyc::check::Checked;
+use policyc::source::SourceFile;
+use policyc::{check, eval, explain, facts, syntax};
+use std::path::Path;
+
+/// Reads a file relative to the crate root.
+pub fn source(path: &Path) -> SourceFile {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    SourceFile::new(path.display().to_string(), text)
+}
+
+/// Parses and checks a policy that must be valid.
+pub fn checked(path: &Path) -> Checked {
+    let source = source(path);
+    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let outcome = check::check(&file);
+    assert!(
+        outcome.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        outcome.errors
+    );
+    outcome.checked.expect("checked policy")
+}
+
+/// Evaluates every decision of `policy` for a facts file, with explanations.
+pub fn evaluate(policy: &Checked, facts_path: &Path) -> eval::Determination {
+    let input = source(facts_path);
+    let format = facts::Format::from_name(&input.name);
+    let loaded = facts::load(&input, format, policy.schema()).unwrap_or_else(|e| panic!("{e:?}"));
+    let as_of = loaded.as_of.expect("example facts carry as_of");
+    eval::evaluate(
+        policy,
+        &loaded.root,
+        as_of,
+        &[],
+        eval::Options { explain: true },
+    )
+    .expect("evaluates")
+}
+
+/// The human rendering (no colour) and the JSON rendering of a determination.
+pub fn render(policy: &Checked, determination: &eval::Determination) -> (String, String) {
+    let human = explain::human(policy, determination, false, true);
+    let json =
+        serde_json::to_string_pretty(&explain::to_json(policy, determination)).expect("json");
+    (human, json)
+}
