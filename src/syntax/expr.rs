@@ -4,6 +4,7 @@
 use super::error::SyntaxError;
 use super::grammar::Rule as G;
 use super::literal;
+use super::lower::MAX_EXPRESSION_DEPTH;
 use super::lower::{Children, inner, internal, lower_name, lower_text, span_of};
 use crate::ast::*;
 use pest::iterators::Pair;
@@ -25,6 +26,7 @@ pub(crate) fn lower_expr(pair: Pair<'_, G>) -> Result<Expr> {
 
 /// `a op b op c`, folded to the left.
 fn lower_chain(pair: Pair<'_, G>) -> Result<Expr> {
+    too_long(&pair)?;
     let mut children = Children::of(pair).rest();
     let first = children
         .next()
@@ -65,8 +67,21 @@ fn binary_op(symbol: &str) -> Option<BinaryOp> {
     })
 }
 
+/// Rejects a chain of operators longer than the depth limit before building
+/// it, so that no tree is ever deeper than the limit (not even while dropped).
+fn too_long(pair: &Pair<'_, G>) -> Result<()> {
+    if pair.clone().into_inner().count() > 2 * MAX_EXPRESSION_DEPTH {
+        return Err(SyntaxError::ExpressionTooDeep {
+            span: span_of(pair),
+            limit: MAX_EXPRESSION_DEPTH,
+        });
+    }
+    Ok(())
+}
+
 /// `not not x`, `- x`: prefix operators applied right to left.
 fn lower_prefixed(pair: Pair<'_, G>, prefix: G, op: UnaryOp) -> Result<Expr> {
+    too_long(&pair)?;
     let mut prefixes = Vec::new();
     let mut operand = None;
     for child in inner(pair) {
