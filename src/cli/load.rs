@@ -45,7 +45,7 @@ pub(crate) fn policy(
     path: &Path,
     settings: &Settings,
     stderr: &mut String,
-) -> Result<Checked, Failure> {
+) -> Result<(Checked, SourceFile), Failure> {
     let source = read(path, settings, stderr)?;
     let style = settings.diagnostics;
     let file = syntax::parse(&source).map_err(|errors| {
@@ -63,5 +63,5 @@ pub(crate) fn policy(
         Some(&source),
         style,
     ));
-    outcome.checked.ok_or(Failure::Input)
+    outcome.checked.map(|c| (c, source)).ok_or(Failure::Input)
 }

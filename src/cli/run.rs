@@ -29,7 +29,7 @@ pub(crate) fn check(files: &[PathBuf], settings: &Settings, output: &mut Output)
     let mut worst = Outcome::Success;
     for path in files {
         match load::policy(path, settings, &mut output.stderr) {
-            Ok(checked) => {
+            Ok((checked, _)) => {
                 let decisions = checked.decisions().count();
                 let rules = checked.definitions().len() - decisions;
                 output.stdout.push_str(&format!(
@@ -64,7 +64,8 @@ pub(crate) fn eval(args: &EvalArgs, settings: &Settings, output: &mut Output) ->
 fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Result<(), Outcome> {
     let style = settings.diagnostics;
     let stderr = &mut output.stderr;
-    let checked = load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
+    let (checked, policy_source) =
+        load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
     let cli_as_of = parse_as_of(args.as_of.as_deref()).map_err(|e| {
         stderr.push_str(&diagnostic::render(&e, None, style));
         Outcome::Usage

@@ -14,7 +14,7 @@ pub enum EvalError {
     #[diagnostic(
         code(policyc::eval::division_by_zero),
         help(
-            "the divisor is zero for these facts; guard the rule, e.g. `if recipients = 0 then … else …`"
+            "the divisor is zero for these facts; guard it with `if … = 0 then … else …`"
         )
     )]
     DivisionByZero {
