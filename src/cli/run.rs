@@ -94,7 +94,7 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
     };
     let determination = eval::evaluate(&checked, &loaded.root, as_of, &decisions, options)
         .map_err(|e| {
-            stderr.push_str(&diagnostic::render(&e, None, style));
+            stderr.push_str(&diagnostic::render(&e, Some(&policy_source), style));
             Outcome::InputErrors
         })?;
     output.stdout = match args.format {

@@ -13,9 +13,7 @@ pub enum EvalError {
     #[error("division by zero")]
     #[diagnostic(
         code(policyc::eval::division_by_zero),
-        help(
-            "the divisor is zero for these facts; guard it with `if … = 0 then … else …`"
-        )
+        help("the divisor is zero for these facts; guard it with `if … = 0 then … else …`")
     )]
     DivisionByZero {
         /// The division.
