@@ -55,6 +55,8 @@ pub fn check(file: &ast::PolicyFile) -> CheckOutcome {
             }
         }
     }
+    // Report in file order, whatever order the checks ran in.
+    errors.sort_by_key(first_offset);
     let warnings = uncited(&defs);
     let mut definitions = Vec::with_capacity(defs.len());
     for ((def, ty), body) in defs.iter().zip(types).zip(bodies) {
@@ -124,6 +126,15 @@ fn check_definition(
         None => body.ty.clone(),
     };
     Some((ty, body, deps))
+}
+
+/// Where an error's first label starts.
+fn first_offset(error: &CheckError) -> usize {
+    use miette::Diagnostic;
+    error
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map_or(0, |label| label.offset())
 }
 
 fn uncited(defs: &[&ast::Definition]) -> Vec<CheckWarning> {
