@@ -62,10 +62,7 @@ fn report_policy(source: &SourceFile) -> PolicyReport {
     match syntax::parse(source) {
         Err(errors) => PolicyReport {
             rendered: render_all(&errors, Some(source), STYLE),
-            error_lines: errors
-                .iter()
-                .map(|e| first_label_line(source, e))
-                .collect(),
+            error_lines: errors.iter().map(|e| first_label_line(source, e)).collect(),
             warnings: 0,
         },
         Ok(ast) => {
