@@ -61,7 +61,10 @@ impl ExprChecker<'_> {
                     "two dates"
                 }
                 .to_owned(),
-                found: args.len(),
+                found: match args.len() {
+                    1 => "1 was".to_owned(),
+                    n => format!("{n} were"),
+                },
                 usage: (*usage).to_owned(),
             });
             return None;

@@ -260,7 +260,7 @@ fn enum_variants(e: &ast::EnumDef, errors: &mut Vec<CheckError>) -> Vec<String> 
         errors.push(CheckError::RecordFields {
             span: e.name.span,
             message: format!("enum `{}` has no values", e.name.text),
-            help: "list its values between the braces, e.g. `{ none, moderate, significant }`"
+            help: "list its values between the braces, e.g. `{ mild, moderate, significant }`"
                 .to_owned(),
         });
     }

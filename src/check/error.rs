@@ -141,7 +141,7 @@ pub enum CheckError {
         help: String,
     },
     /// A call with the wrong number of arguments, e.g. `days_between(a)`.
-    #[error("`{name}` takes {expected}, but {found} were given")]
+    #[error("`{name}` takes {expected}, but {found} given")]
     #[diagnostic(code(policyc::check::arity), help("write it as `{usage}`"))]
     Arity {
         /// The call.
@@ -151,8 +151,8 @@ pub enum CheckError {
         name: String,
         /// What it takes.
         expected: String,
-        /// How many were given.
-        found: usize,
+        /// How many were given, as words: "1 was", "3 were".
+        found: String,
         /// Its form.
         usage: String,
     },

@@ -113,18 +113,24 @@ impl<'a> ExprChecker<'a> {
         if self.decl.schema.fits(&checked.ty, wanted) {
             return Some(checked);
         }
-        let wanted_text = self.decl.schema.display(wanted);
-        let found = self.decl.schema.display(&checked.ty);
+        let wanted_text = self.decl.schema.describe(wanted);
+        let found = self.decl.schema.describe(&checked.ty);
         let help = match (wanted, &checked.ty) {
             (Type::Bool, Type::List(_)) => {
                 "to test a list, use `exists(LIST where …)` or compare `count(LIST) >= N`"
                     .to_owned()
             }
-            (Type::Bool, _) => "compare it with something, e.g. `… = value` or `… >= 3`".to_owned(),
+            (Type::Bool, Type::Date) => {
+                "compare the date with another, e.g. `… <= as_of`, or use `age(…) >= 18`".to_owned()
+            }
+            (Type::Bool, Type::Integer | Type::Decimal) => {
+                "compare the number with something, e.g. `… >= 3`".to_owned()
+            }
+            (Type::Bool, _) => "compare it with a value, e.g. `… = value`".to_owned(),
             (Type::Date, Type::Integer) => {
                 "dates are written YYYY-MM-DD; for an age use `age(birth_date)`".to_owned()
             }
-            _ => format!("give {context} a value of type {wanted_text}"),
+            _ => format!("make {context} {wanted_text}"),
         };
         self.errors.push(CheckError::TypeMismatch {
             span: expr.span,
@@ -383,7 +389,7 @@ impl<'a> ExprChecker<'a> {
             self.errors.push(CheckError::NotAList {
                 span: list.span,
                 aggregate: kind.name().to_owned(),
-                found: self.decl.schema.display(&list.ty),
+                found: self.decl.schema.describe(&list.ty),
             });
             return None;
         };
@@ -466,7 +472,7 @@ impl<'a> ExprChecker<'a> {
         if so_far == Type::Integer && next.ty == Type::Decimal {
             return Some(Type::Decimal);
         }
-        let wanted = self.decl.schema.display(&so_far);
+        let wanted = self.decl.schema.describe(&so_far);
         self.mismatch(next.span, "every branch of `if`", &wanted, &next.ty)
     }
 
@@ -571,12 +577,12 @@ impl<'a> ExprChecker<'a> {
         expected: &str,
         found: &Type,
     ) -> Option<T> {
-        let found = self.decl.schema.display(found);
+        let found = self.decl.schema.describe(found);
         self.errors.push(CheckError::TypeMismatch {
             span,
             context: context.to_owned(),
             expected: expected.to_owned(),
-            help: format!("give {context} a value of type {expected}"),
+            help: format!("make {context} {expected}"),
             found,
         });
         None
@@ -593,8 +599,8 @@ impl<'a> ExprChecker<'a> {
         self.errors.push(CheckError::OperandTypes {
             span,
             op: op.symbol().to_owned(),
-            left: self.decl.schema.display(left),
-            right: self.decl.schema.display(right),
+            left: self.decl.schema.describe(left),
+            right: self.decl.schema.describe(right),
             help,
         });
         None

@@ -111,12 +111,12 @@ fn check_definition(
                 errors.push(CheckError::TypeMismatch {
                     span: def.body.span,
                     context: format!("the body of {what} `{}`", def.name.text),
-                    expected: decl.schema.display(&wanted),
-                    found: decl.schema.display(&body.ty),
+                    expected: decl.schema.describe(&wanted),
+                    found: decl.schema.describe(&body.ty),
                     help: format!(
                         "change the declared type to `{}` or the body to give {}",
                         decl.schema.display(&body.ty),
-                        decl.schema.display(&wanted)
+                        decl.schema.describe(&wanted)
                     ),
                 });
                 return None;

@@ -131,6 +131,20 @@ impl Schema {
         self.same(found, wanted) || (*found == Type::Integer && *wanted == Type::Decimal)
     }
 
+    /// A type as a noun for messages: `a date`, `an integer`, `text`,
+    /// `a list of Stay`, `a Level value`.
+    pub fn describe(&self, ty: &Type) -> String {
+        let noun = self.display(ty);
+        match ty {
+            Type::Text => noun,
+            Type::Enum(_) => format!("a {noun} value"),
+            Type::Integer => format!("an {noun}"),
+            Type::Record(_) if noun.starts_with('{') => format!("a record {noun}"),
+            Type::Record(_) => format!("a {noun} record"),
+            _ => format!("a {noun}"),
+        }
+    }
+
     /// A type as an analyst would write it: `list of Stay`, `{ days: integer }`.
     pub fn display(&self, ty: &Type) -> String {
         let mut out = String::new();

@@ -58,7 +58,15 @@ impl<'a> Converter<'a> {
             (Type::Text, J::String(s)) => Value::Text(Arc::from(s.as_str())),
             (Type::Date, J::String(s)) => match crate::syntax::parse_date(s) {
                 Ok(date) => Value::Date(date),
-                Err(reason) => self.wrong(ty, json, &format!("{reason}; write dates as \"YYYY-MM-DD\", e.g. \"2026-03-01\"")),
+                Err(reason) => {
+                    let write = "write dates as \"YYYY-MM-DD\", e.g. \"2026-03-01\"";
+                    let help = if reason.starts_with("expected") {
+                        write.to_owned()
+                    } else {
+                        format!("{reason}; {write}")
+                    };
+                    self.wrong(ty, json, &help)
+                }
             },
             (Type::Enum(id), J::String(s)) => self.enum_value(*id, s, json),
             (Type::Record(id), J::Object(object)) => self.record(*id, object),
@@ -70,6 +78,7 @@ impl<'a> Converter<'a> {
                     Type::Integer | Type::Decimal => "write numbers without quotes".to_owned(),
                     Type::List(_) => "write a list as [ … ]".to_owned(),
                     Type::Record(_) => "write a record as { … }".to_owned(),
+                    Type::Text => "write text in quotes, e.g. \"27053\"".to_owned(),
                     _ => "use null or leave the key out if the fact is not known".to_owned(),
                 };
                 self.wrong(ty, json, &help)
@@ -183,7 +192,7 @@ impl<'a> Converter<'a> {
                     .enumeration(*id)
                     .map_or("?", |e| e.name.as_str())
             ),
-            other => with_article(&self.schema.display(other)),
+            other => self.schema.describe(other),
         };
         self.errors.push(FactsError::WrongType {
             path: if self.path.is_empty() {
@@ -196,17 +205,6 @@ impl<'a> Converter<'a> {
             help: help.to_owned(),
         });
         Value::Unknown(Missing::none())
-    }
-}
-
-fn with_article(noun: &str) -> String {
-    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
-    if noun.starts_with("list") || noun.starts_with('{') {
-        noun.to_owned()
-    } else if vowel {
-        format!("an {noun}")
-    } else {
-        format!("a {noun}")
     }
 }
 

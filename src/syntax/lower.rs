@@ -14,10 +14,27 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// The deepest expression tree accepted.
 pub const MAX_EXPRESSION_DEPTH: usize = 200;
 
-/// The span of a pair.
+/// The span of a pair, without the spaces and comments the grammar skipped
+/// after its last token.
 pub(crate) fn span_of(pair: &Pair<'_, G>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + trimmed_len(pair.as_str()))
+}
+
+/// The length of `text` without trailing whitespace and whole trailing
+/// comment lines.
+fn trimmed_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let body = text.get(..end).unwrap_or("");
+        let line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let last_line = body.get(line_start..).unwrap_or("");
+        if line_start > 0 && last_line.trim_start().starts_with('#') {
+            end = body.get(..line_start).unwrap_or("").trim_end().len();
+        } else {
+            return end;
+        }
+    }
 }
 
 /// The children of a pair that carry meaning: keyword tokens are left out.
@@ -28,11 +45,14 @@ pub(crate) fn inner(pair: Pair<'_, G>) -> Inner<'_> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
 
-/// Whether a rule is a keyword token, which only guides the parse.
+/// Whether a rule is a keyword or punctuation token, which only guides the parse.
 fn is_keyword(rule: G) -> bool {
     matches!(
         rule,
-        G::kw_policy
+        G::equals
+            | G::comma
+            | G::close_brace
+            | G::kw_policy
             | G::kw_enum
             | G::kw_record
             | G::kw_facts

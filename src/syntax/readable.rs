@@ -82,6 +82,9 @@ fn phrase(rule: G) -> Option<&'static str> {
             "`all of`, `any of`, `none of` or `at least N of`"
         }
         G::criterion => "a criterion",
+        G::equals => "`=` before the body",
+        G::comma => "`,`",
+        G::close_brace => "`}`",
         G::citation => "`cite \"…\"`",
         G::header => "the `policy` header",
         G::header_field => "a header line such as `title \"…\"`",
@@ -139,15 +142,35 @@ fn token_span(text: &str, offset: usize) -> Span {
     Span::new(offset, offset + len)
 }
 
+/// The reserved word at the start of `rest`, if there is one.
+fn reserved_word(rest: &str) -> Option<&str> {
+    const RESERVED: [&str; 27] = [
+        "policy", "enum", "record", "facts", "rule", "decision", "cite", "and", "or", "not",
+        "true", "false", "all", "any", "none", "at", "of", "where", "in", "if", "then", "else",
+        "within", "before", "after", "as_of", "list",
+    ];
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let word = rest.get(..end)?;
+    RESERVED.contains(&word).then_some(word)
+}
+
 /// A hint for the most common slips, else a general one.
 fn hint(text: &str, offset: usize, expected: &[&str]) -> String {
     let before = text.get(..offset).unwrap_or("").trim_end();
     let rest = text.get(offset..).unwrap_or("");
-    if expected.contains(&"the rest of the text and a closing `\"`") {
-        return "text must close with `\"` on the same line; join long text as \"part one \" \"part two\"".to_owned();
+    let line_rest = rest.split('\n').next().unwrap_or("");
+    if line_rest.starts_with('"') && line_rest.matches('"').count() % 2 == 1 {
+        return "this text is not closed: add `\"` before the end of the line; join long text as \"part one \" \"part two\"".to_owned();
     }
-    if rest.starts_with("==") {
+    if rest.starts_with("==") || (rest.starts_with('=') && before.ends_with('=')) {
         return "equality is written with a single `=`".to_owned();
+    }
+    if let Some(word) = reserved_word(rest) {
+        return format!(
+            "`{word}` is a reserved word of the language; choose another name, e.g. `{word}_flag`"
+        );
     }
     if rest.starts_with('"') && before.ends_with(|c: char| c == '"' || c.is_alphanumeric()) {
         return "separate criteria with commas, and put a `:` between a criterion's words and its test".to_owned();
