@@ -54,7 +54,7 @@ pub struct DecisionResult {
 pub struct Determination {
     /// The date the evaluation was made as of.
     pub as_of: Date,
-    /// Each decision asked for, in file order.
+    /// Each decision asked for: in the order asked, or in file order when all.
     pub decisions: Vec<DecisionResult>,
 }
 
@@ -69,7 +69,13 @@ pub fn evaluate(
     let roots: Vec<DefId> = if decisions.is_empty() {
         checked.decisions().map(|(id, _)| id).collect()
     } else {
-        decisions.to_vec()
+        let mut asked: Vec<DefId> = Vec::with_capacity(decisions.len());
+        for id in decisions {
+            if !asked.contains(id) {
+                asked.push(*id);
+            }
+        }
+        asked
     };
     let mut evaluator = Evaluator {
         checked,
