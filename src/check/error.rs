@@ -168,18 +168,6 @@ pub enum CheckError {
         /// How to fix it.
         help: String,
     },
-    /// A policy without a `facts` block or without any decision.
-    #[error("{message}")]
-    #[diagnostic(code(policyc::check::incomplete), help("{help}"))]
-    Incomplete {
-        /// The header.
-        #[label("in this policy")]
-        span: Span,
-        /// What is missing.
-        message: String,
-        /// How to add it.
-        help: String,
-    },
     /// A built-in type name used for an enum or record, e.g. `enum date { … }`.
     #[error("`{name}` is a built-in type and cannot be redeclared")]
     #[diagnostic(code(policyc::check::reserved_type), help("choose another name"))]
