@@ -9,14 +9,21 @@
     reason = "tests fail loudly on purpose"
 )]
 
+use policyc::check::Checked;
 use policyc::source::SourceFile;
 use policyc::{check, eval, explain, facts, syntax};
 
 const HEADER: &str = "policy t title \"t\" jurisdiction \"j\" source \"s\" effective 2020-01-01\n";
 
-/// Evaluates decision `d` of `body` for `facts` as of 2026-03-01; returns its
-/// JSON value and missing list.
-fn run(body: &str, facts_json: &str) -> (serde_json::Value, Vec<String>) {
+/// Parses, checks and evaluates `body` for `facts_json` as of 2026-03-01.
+fn evaluate(
+    body: &str,
+    facts_json: &str,
+) -> (
+    SourceFile,
+    Checked,
+    Result<eval::Determination, eval::EvalError>,
+) {
     let source = SourceFile::new("t.policy", format!("{HEADER}{body}"));
     let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{e:?}"));
     let outcome = check::check(&file);
@@ -27,14 +34,15 @@ fn run(body: &str, facts_json: &str) -> (serde_json::Value, Vec<String>) {
     let loaded = facts::load(&input, facts::Format::Json, checked.schema())
         .unwrap_or_else(|e| panic!("{e:?}"));
     let as_of = syntax::parse_date("2026-03-01").unwrap();
-    let result = eval::evaluate(
-        &checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: false },
-    )
-    .unwrap();
+    let options = eval::Options { explain: false };
+    let result = eval::evaluate(&checked, &loaded.root, as_of, &[], options);
+    (source, checked, result)
+}
+
+/// The JSON value and missing list of decision `d` of `body` for `facts_json`.
+fn run(body: &str, facts_json: &str) -> (serde_json::Value, Vec<String>) {
+    let (_, checked, result) = evaluate(body, facts_json);
+    let result = result.unwrap();
     let json = explain::to_json(&checked, &result);
     let decision = &json["decisions"]["d"];
     let missing = decision["missing"]
@@ -170,24 +178,9 @@ fn record_decisions_carry_unknown_fields() {
 
 #[test]
 fn division_by_zero_is_a_located_error() {
-    let source = SourceFile::new(
-        "t.policy",
-        format!("{HEADER}facts {{ n: integer }}\ndecision d: decimal cite \"c\" = 9 / n"),
-    );
-    let checked = check::check(&syntax::parse(&source).unwrap())
-        .checked
-        .unwrap();
-    let input = SourceFile::new("f.json", r#"{"n": 0}"#);
-    let loaded = facts::load(&input, facts::Format::Json, checked.schema()).unwrap();
-    let as_of = syntax::parse_date("2026-03-01").unwrap();
-    let error = eval::evaluate(
-        &checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: false },
-    )
-    .unwrap_err();
+    let body = "facts { n: integer }\ndecision d: decimal cite \"c\" = 9 / n";
+    let (source, _, result) = evaluate(body, r#"{"n": 0}"#);
+    let error = result.unwrap_err();
     let rendered = policyc::diagnostic::render(
         &error,
         Some(&source),
