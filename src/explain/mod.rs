@@ -5,7 +5,7 @@ mod human;
 mod json;
 
 pub use human::human;
-pub use json::to_json;
+pub use json::{to_json, value_json};
 
 use crate::check::{Schema, Type};
 use crate::value::Value;

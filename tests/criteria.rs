@@ -1,0 +1,227 @@
+//! Every criterion matters, checked mechanically.
+//!
+//! Each file in `tests/criteria/` names a policy, a decision and base cases;
+//! each flip changes one input of a base case (JSON pointer → new value, or
+//! removes it) and must change the decision's value. Across all flips of a
+//! decision, every criterion and rule in the base cases' explanations must
+//! change value at least once: a criterion no flip can move is a bug in the
+//! policy or in the table. A flip may also state the exact value and missing
+//! facts it expects (used for the "missing makes it unknown" and "a known
+//! failure still makes it false" cases).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on purpose"
+)]
+
+use policyc::check::Checked;
+use policyc::eval::{Determination, Trace, TraceKind};
+use policyc::source::SourceFile;
+use policyc::{eval, explain, facts, syntax};
+use serde::Deserialize;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+mod common;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    policy: String,
+    decision: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    facts: String,
+    /// Changes to the facts file that make this case's base, if any.
+    #[serde(default)]
+    set: BTreeMap<String, Json>,
+    /// The base value, stated so the table reads on its own.
+    expect: Json,
+    flips: Vec<Flip>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Flip {
+    why: String,
+    #[serde(default)]
+    set: BTreeMap<String, Json>,
+    #[serde(default)]
+    unset: Vec<String>,
+    /// The exact value expected after the flip, if stated.
+    #[serde(default)]
+    expect: Option<Json>,
+    /// The exact missing facts expected after the flip, if stated.
+    #[serde(default)]
+    missing: Option<Vec<String>>,
+}
+
+impl Flip {
+    /// A flip that only sets values, for deriving a base case.
+    fn setting(set: &BTreeMap<String, Json>) -> Flip {
+        Flip {
+            why: "base".to_owned(),
+            set: set.clone(),
+            unset: Vec::new(),
+            expect: None,
+            missing: None,
+        }
+    }
+}
+
+/// One evaluation's decision value, missing list and criterion values keyed
+/// by their path of labels in the explanation.
+struct Outcome {
+    value: Json,
+    missing: Json,
+    criteria: BTreeMap<String, Json>,
+}
+
+fn outcome(policy: &Checked, determination: &Determination) -> Outcome {
+    let json = explain::to_json(policy, determination);
+    let decision = json["decisions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    let mut criteria = BTreeMap::new();
+    if let Some(trace) = determination
+        .decisions
+        .first()
+        .and_then(|d| d.trace.as_ref())
+    {
+        collect(trace, String::new(), policy, &mut criteria);
+    }
+    Outcome {
+        value: decision["value"].clone(),
+        missing: decision["missing"].clone(),
+        criteria,
+    }
+}
+
+fn collect(trace: &Trace, prefix: String, policy: &Checked, out: &mut BTreeMap<String, Json>) {
+    for child in &trace.children {
+        let name = match &child.kind {
+            TraceKind::Rule(name) | TraceKind::Decision(name) => format!("rule {name}"),
+            TraceKind::Criterion => child.label.clone(),
+        };
+        let path = format!("{prefix} / {name}");
+        let value = explain::value_json(&child.value, &child.ty, policy.schema());
+        out.insert(path.clone(), value);
+        collect(child, path, policy, out);
+    }
+}
+
+fn evaluate(policy: &Checked, decision: &str, facts_json: &Json) -> Outcome {
+    let input = SourceFile::new("flip.json", facts_json.to_string());
+    let loaded = facts::load(&input, facts::Format::Json, policy.schema())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let as_of = loaded.as_of.expect("base facts carry as_of");
+    let id = policy.decision(decision).expect("decision exists");
+    let options = eval::Options { explain: true };
+    let determination = eval::evaluate(policy, &loaded.root, as_of, &[id], options).unwrap();
+    outcome(policy, &determination)
+}
+
+fn apply(base: &Json, flip: &Flip) -> Json {
+    let mut facts = base.clone();
+    for (pointer, value) in &flip.set {
+        *facts
+            .pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("{}: no {pointer} in the base facts", flip.why)) =
+            value.clone();
+    }
+    for pointer in &flip.unset {
+        let (parent, key) = pointer.rsplit_once('/').expect("pointer");
+        let removed = facts
+            .pointer_mut(parent)
+            .and_then(Json::as_object_mut)
+            .and_then(|o| o.remove(key));
+        assert!(
+            removed.is_some(),
+            "{}: no {pointer} in the base facts",
+            flip.why
+        );
+    }
+    facts
+}
+
+#[test]
+fn every_criterion_matters() {
+    insta::glob!("criteria", "*.json", |path| run_table(path));
+}
+
+fn run_table(path: &Path) {
+    let table: Table = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let policy = common::checked(Path::new(&table.policy));
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut moved: BTreeSet<String> = BTreeSet::new();
+    let mut report = String::new();
+    for case in &table.cases {
+        let text = std::fs::read_to_string(&case.facts).unwrap();
+        let file_facts: Json = if case.facts.ends_with(".json") {
+            serde_json::from_str(&text).unwrap()
+        } else {
+            serde_yaml_ng::from_str(&text).unwrap()
+        };
+        let base_facts = apply(&file_facts, &Flip::setting(&case.set));
+        let base = evaluate(&policy, &table.decision, &base_facts);
+        assert_eq!(base.value, case.expect, "{}: base value", case.facts);
+        seen.extend(base.criteria.keys().cloned());
+        let changed = if case.set.is_empty() {
+            ""
+        } else {
+            " (changed as the table says)"
+        };
+        report.push_str(&format!("{}{changed} = {}\n", case.facts, base.value));
+        for flip in &case.flips {
+            let after = evaluate(&policy, &table.decision, &apply(&base_facts, flip));
+            assert_ne!(
+                after.value, base.value,
+                "{}: flip `{}` did not change the outcome",
+                case.facts, flip.why
+            );
+            if let Some(expected) = &flip.expect {
+                assert_eq!(
+                    &after.value, expected,
+                    "{}: flip `{}`",
+                    case.facts, flip.why
+                );
+            }
+            if let Some(missing) = &flip.missing {
+                assert_eq!(
+                    after.missing,
+                    serde_json::json!(missing),
+                    "{}: flip `{}`",
+                    case.facts,
+                    flip.why
+                );
+            }
+            for (criterion, value) in &base.criteria {
+                if after.criteria.get(criterion) != Some(value) {
+                    moved.insert(criterion.clone());
+                }
+            }
+            report.push_str(&format!(
+                "  {} -> {} (missing {})\n",
+                flip.why, after.value, after.missing
+            ));
+        }
+    }
+    let unmoved: Vec<&String> = seen.difference(&moved).collect();
+    assert!(
+        unmoved.is_empty(),
+        "{}: no flip changes these criteria: {unmoved:#?}",
+        path.display()
+    );
+    insta::assert_snapshot!(report);
+}
