@@ -20,7 +20,7 @@
 use policyc::check::Checked;
 use policyc::eval::{Determination, Trace, TraceKind};
 use policyc::source::SourceFile;
-use policyc::{eval, explain, facts, syntax};
+use policyc::{eval, explain, facts};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -157,7 +157,7 @@ fn apply(base: &Json, flip: &Flip) -> Json {
 
 #[test]
 fn every_criterion_matters() {
-    insta::glob!("criteria", "*.json", |path| run_table(path));
+    insta::glob!("criteria", "*.json", run_table);
 }
 
 fn run_table(path: &Path) {
