@@ -234,6 +234,19 @@ pub enum ExprKind {
         /// The `where` part.
         filter: Option<Box<Expr>>,
     },
+    /// `episode(stays from admitted to discharged within 15 days)`: the
+    /// elements of the latest episode, in order of start.
+    Episode {
+        /// The list of stays.
+        list: Box<Expr>,
+        /// Each element's start date (element fields in scope).
+        start: Box<Expr>,
+        /// Each element's end date (element fields in scope).
+        end: Box<Expr>,
+        /// How long after one end the next start may come and still continue
+        /// the episode.
+        gap: Duration,
+    },
     /// `age(date)`, `days_between(a, b)`, ….
     Call(Name, Vec<Expr>),
     /// `if c then a else if d then b else e`.
@@ -439,6 +452,9 @@ impl Expr {
                 .chain(std::iter::once(&**list))
                 .chain(filter.iter().map(|f| &**f))
                 .collect(),
+            ExprKind::Episode {
+                list, start, end, ..
+            } => vec![list, start, end],
             ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().collect(),
             ExprKind::If {
                 branches,

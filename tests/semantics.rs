@@ -188,3 +188,29 @@ fn division_by_zero_is_a_located_error() {
     );
     insta::assert_snapshot!(rendered);
 }
+
+#[test]
+fn episodes_chain_readmissions_within_the_gap() {
+    let body = format!(
+        "{STAYS}decision d: integer cite \"c\" = \
+         count(episode(stays from admitted to discharged within 15 days))"
+    );
+    // Readmitted 15 days after discharge: one episode of two stays.
+    let joined = r#"{"stays": [{"admitted": "2026-01-01", "discharged": "2026-01-10"}, {"admitted": "2026-01-25", "discharged": "2026-02-01"}]}"#;
+    assert_eq!(value(&body, joined), 2);
+    // Sixteen days after: the latest episode is the second stay alone.
+    let apart = r#"{"stays": [{"admitted": "2026-01-01", "discharged": "2026-01-10"}, {"admitted": "2026-01-26", "discharged": "2026-02-01"}]}"#;
+    assert_eq!(value(&body, apart), 1);
+    // Order of the list does not matter; a chain of three joins.
+    let three = r#"{"stays": [{"admitted": "2026-02-10"}, {"admitted": "2026-01-01", "discharged": "2026-01-10"}, {"admitted": "2026-01-20", "discharged": "2026-02-01"}]}"#;
+    assert_eq!(value(&body, three), 3);
+    // An unknown end that decides the chaining leaves it open.
+    let open = r#"{"stays": [{"admitted": "2026-01-01"}, {"admitted": "2026-01-20", "discharged": "2026-02-01"}]}"#;
+    assert_eq!(
+        run(&body, open),
+        (
+            serde_json::json!("unknown"),
+            vec!["stays[0].discharged".to_owned()]
+        )
+    );
+}

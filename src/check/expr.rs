@@ -97,6 +97,12 @@ impl<'a> ExprChecker<'a> {
                 list,
                 filter,
             } => self.check_aggregate(*kind, projection.as_deref(), list, filter.as_deref(), span),
+            ExprKind::Episode {
+                list,
+                start,
+                end,
+                gap,
+            } => self.check_episode(list, start, end, *gap, span),
             ExprKind::Call(name, args) => self.check_call(name, args, span),
             ExprKind::If {
                 branches,
@@ -424,6 +430,41 @@ impl<'a> ExprChecker<'a> {
             list: Box::new(list),
             projection,
             filter,
+        };
+        Some(node(kind, ty, span))
+    }
+
+    fn check_episode(
+        &mut self,
+        list: &Expr,
+        start: &Expr,
+        end: &Expr,
+        gap: crate::ast::Duration,
+        span: Span,
+    ) -> Option<Node> {
+        let list = self.check(list, None)?;
+        let Type::List(element) = &list.ty else {
+            self.errors.push(CheckError::NotAList {
+                span: list.span,
+                aggregate: "episode".to_owned(),
+                found: self.decl.schema.describe(&list.ty),
+            });
+            return None;
+        };
+        self.scopes.push((**element).clone());
+        let start = self.expect(
+            start,
+            &Type::Date,
+            "the start of each element of an episode",
+        );
+        let end = self.expect(end, &Type::Date, "the end of each element of an episode");
+        self.scopes.pop();
+        let ty = list.ty.clone();
+        let kind = NodeKind::Episode {
+            list: Box::new(list),
+            start: Box::new(start?),
+            end: Box::new(end?),
+            gap,
         };
         Some(node(kind, ty, span))
     }

@@ -223,6 +223,17 @@ pub enum NodeKind {
         /// The filter.
         filter: Option<Box<Node>>,
     },
+    /// The latest episode of a list of dated elements.
+    Episode {
+        /// The list.
+        list: Box<Node>,
+        /// Each element's start.
+        start: Box<Node>,
+        /// Each element's end.
+        end: Box<Node>,
+        /// The longest gap that continues an episode.
+        gap: Duration,
+    },
     /// `age(birth)` or `age(birth, on)`: whole years.
     Age(Box<Node>, Option<Box<Node>>),
     /// `days_between(a, b)`: days from a to b.

@@ -8,6 +8,7 @@
 //! its path to the determination. Errors are only computations that cannot be
 //! done (division by zero, overflow).
 
+mod episode;
 mod error;
 mod node;
 mod ops;

@@ -77,6 +77,12 @@ impl Evaluator<'_> {
                 projection,
                 filter,
             } => self.eval_aggregate(*kind, list, projection.as_deref(), filter.as_deref(), span),
+            NodeKind::Episode {
+                list,
+                start,
+                end,
+                gap,
+            } => self.eval_episode(list, start, end, *gap, span),
             NodeKind::Age(birth, on) => {
                 let birth = self.eval(birth)?;
                 let on = match on {

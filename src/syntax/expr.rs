@@ -14,7 +14,9 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Lowers an `expr` (or any layer below it).
 pub(crate) fn lower_expr(pair: Pair<'_, G>) -> Result<Expr> {
     match pair.as_rule() {
-        G::expr | G::projection | G::filter => lower_expr(Children::of(pair).any()?),
+        G::expr | G::projection | G::filter | G::episode_start | G::episode_end => {
+            lower_expr(Children::of(pair).any()?)
+        }
         G::or_expr | G::and_expr | G::sum_expr | G::product_expr => lower_chain(pair),
         G::not_expr => lower_prefixed(pair, G::op_not, UnaryOp::Not),
         G::unary_expr => lower_prefixed(pair, G::op_neg, UnaryOp::Negate),
@@ -224,6 +226,7 @@ fn lower_primary(pair: Pair<'_, G>) -> Result<Expr> {
         G::criteria => lower_criteria(pair)?,
         G::aggregate => lower_aggregate(pair)?,
         G::call => lower_call(pair)?,
+        G::episode => lower_episode(pair)?,
         G::conditional => lower_conditional(pair)?,
         G::record_literal => lower_record_literal(pair)?,
         G::list_literal => ExprKind::List(inner(pair).map(lower_expr).collect::<Result<Vec<_>>>()?),
@@ -383,6 +386,20 @@ fn lower_aggregate(pair: Pair<'_, G>) -> Result<ExprKind> {
         projection: projection.map(Box::new),
         list: Box::new(list),
         filter: filter.map(Box::new),
+    })
+}
+
+fn lower_episode(pair: Pair<'_, G>) -> Result<ExprKind> {
+    let mut children = Children::of(pair);
+    let list = lower_expr(children.expect(G::expr)?)?;
+    let start = lower_expr(children.expect(G::episode_start)?)?;
+    let end = lower_expr(children.expect(G::episode_end)?)?;
+    let gap = literal::duration(children.expect(G::duration)?)?;
+    Ok(ExprKind::Episode {
+        list: Box::new(list),
+        start: Box::new(start),
+        end: Box::new(end),
+        gap,
     })
 }
 

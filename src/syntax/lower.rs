@@ -71,6 +71,9 @@ fn is_keyword(rule: G) -> bool {
             | G::kw_least
             | G::kw_within
             | G::kw_all
+            | G::kw_episode
+            | G::kw_from
+            | G::kw_to
             | G::kw_any
             | G::kw_none
             | G::kw_at

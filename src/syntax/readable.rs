@@ -74,6 +74,8 @@ fn phrase(rule: G) -> Option<&'static str> {
         G::aggregate | G::aggregate_kind => "an aggregate such as `count(`",
         G::projection | G::filter => "an expression",
         G::call => "a function call",
+        G::episode => "`episode(`",
+        G::episode_start | G::episode_end => "an expression",
         G::conditional => "`if`",
         G::field_value => "a field such as `days: 90`",
         G::list_literal => "`[`",
