@@ -25,7 +25,7 @@ fn policyc(args: &[&str]) -> (i32, String, String) {
 }
 
 const POLICY: &str = "policies/mn_irts.policy";
-const ADMITTED: &str = "examples/irts/admitted.json";
+const ADMITTED: &str = "examples/irts/admission/admitted.json";
 
 #[test]
 fn check_accepts_shipped_policies() {

@@ -16,8 +16,9 @@ use std::path::Path;
 #[test]
 fn irts_examples() {
     let policy = common::checked(Path::new("policies/mn_irts.policy"));
-    insta::glob!("../examples/irts", "*.{json,yaml}", |path| {
-        let determination = common::evaluate(&policy, path);
+    // Examples live in a folder named after the decision they exercise.
+    insta::glob!("../examples/irts", "*/*.{json,yaml}", |path| {
+        let determination = common::evaluate_folder_decision(&policy, path);
         let (human, json) = common::render(&policy, &determination);
         let facts = std::fs::read_to_string(path).expect("facts");
         insta::assert_snapshot!(format!(
@@ -29,7 +30,7 @@ fn irts_examples() {
 /// The value of the admission decision for an example, as JSON text.
 fn admission(name: &str) -> (String, Vec<String>) {
     let policy = common::checked(Path::new("policies/mn_irts.policy"));
-    let determination = common::evaluate(&policy, &Path::new("examples/irts").join(name));
+    let determination = common::evaluate(&policy, &Path::new("examples/irts/admission").join(name));
     let json = policyc::explain::to_json(&policy, &determination);
     let decision = &json["decisions"]["admission"];
     let missing = decision["missing"]

@@ -37,8 +37,30 @@ pub fn checked(path: &Path) -> Checked {
     outcome.checked.expect("checked policy")
 }
 
+/// Evaluates the decision named by the facts file's folder, with explanations.
+pub fn evaluate_folder_decision(policy: &Checked, facts_path: &Path) -> eval::Determination {
+    let folder = facts_path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .expect("folder name");
+    let id = policy
+        .decision(folder)
+        .unwrap_or_else(|| panic!("{}: no decision `{folder}`", facts_path.display()));
+    evaluate_decisions(policy, facts_path, &[id])
+}
+
 /// Evaluates every decision of `policy` for a facts file, with explanations.
 pub fn evaluate(policy: &Checked, facts_path: &Path) -> eval::Determination {
+    evaluate_decisions(policy, facts_path, &[])
+}
+
+/// Evaluates some decisions (all when empty), with explanations.
+pub fn evaluate_decisions(
+    policy: &Checked,
+    facts_path: &Path,
+    decisions: &[policyc::check::DefId],
+) -> eval::Determination {
     let input = source(facts_path);
     let format = facts::Format::from_name(&input.name);
     let loaded = facts::load(&input, format, policy.schema()).unwrap_or_else(|e| panic!("{e:?}"));
@@ -47,7 +69,7 @@ pub fn evaluate(policy: &Checked, facts_path: &Path) -> eval::Determination {
         policy,
         &loaded.root,
         as_of,
-        &[],
+        decisions,
         eval::Options { explain: true },
     )
     .expect("evaluates")
