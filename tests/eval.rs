@@ -27,6 +27,20 @@ fn irts_examples() {
     });
 }
 
+#[test]
+fn imr_examples() {
+    let policy = common::checked(Path::new("policies/mt_imr.policy"));
+    // Examples live in a folder named after the decision they exercise.
+    insta::glob!("../examples/imr", "*/*.{json,yaml}", |path| {
+        let determination = common::evaluate_folder_decision(&policy, path);
+        let (human, json) = common::render(&policy, &determination);
+        let facts = std::fs::read_to_string(path).expect("facts");
+        insta::assert_snapshot!(format!(
+            "{facts}\n----- HUMAN\n{human}\n----- JSON\n{json}\n"
+        ));
+    });
+}
+
 /// The value of the admission decision for an example, as JSON text.
 fn admission(name: &str) -> (String, Vec<String>) {
     let policy = common::checked(Path::new("policies/mn_irts.policy"));

@@ -231,11 +231,18 @@ impl Evaluator<'_> {
         };
         // For each element: whether the filter keeps it, and its projection.
         let mut kept: Vec<(Truth, Option<Value>)> = Vec::with_capacity(elements.len());
-        for element in elements.iter() {
+        for (index, element) in elements.iter().enumerate() {
             self.elements.push(element.clone());
+            if self.explain {
+                self.frames.push(Frame::default());
+            }
             let result = self.element_result(projection, filter);
             self.elements.pop();
-            kept.push(result?);
+            let result = result?;
+            if self.explain {
+                self.element_trace(list, index, &result.0);
+            }
+            kept.push(result);
         }
         Ok(match kind {
             AggregateKind::Count => count(&kept),
@@ -246,6 +253,35 @@ impl Evaluator<'_> {
             })?,
             AggregateKind::Min | AggregateKind::Max => extreme(kind, &kept, list),
         })
+    }
+
+    /// Groups the criteria evaluated for one element under a node naming the
+    /// element, so an explanation says which list entry each result is for.
+    fn element_trace(&mut self, list: &Node, index: usize, kept: &Truth) {
+        let frame = self.frames.pop().unwrap_or_default();
+        if frame.children.is_empty() {
+            // Nothing to group: keep any facts read for the enclosing node.
+            if let Some(parent) = self.frames.last_mut() {
+                frame.reads.into_iter().for_each(|r| parent.read(r));
+            }
+            return;
+        }
+        let label = match &list.kind {
+            NodeKind::Fact(fact) => format!("{}[{index}]", fact.path),
+            _ => format!("entry {index}"),
+        };
+        let trace = Trace {
+            kind: TraceKind::Criterion,
+            label,
+            citation: None,
+            value: kept.clone().into_value(),
+            ty: crate::check::Type::Bool,
+            reads: frame.reads,
+            children: frame.children,
+        };
+        if let Some(parent) = self.frames.last_mut() {
+            parent.children.push(Arc::new(trace));
+        }
     }
 
     fn element_result(
