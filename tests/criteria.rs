@@ -146,10 +146,17 @@ fn evaluate(policy: &Checked, decision: &str, facts_json: &Json) -> Outcome {
 fn apply(base: &Json, flip: &Flip) -> Json {
     let mut facts = base.clone();
     for (pointer, value) in &flip.set {
-        *facts
-            .pointer_mut(pointer)
-            .unwrap_or_else(|| panic!("{}: no {pointer} in the base facts", flip.why)) =
-            value.clone();
+        // Replace a value, or add a key the base facts leave out.
+        if let Some(slot) = facts.pointer_mut(pointer) {
+            *slot = value.clone();
+            continue;
+        }
+        let (parent, key) = pointer.rsplit_once('/').expect("pointer");
+        facts
+            .pointer_mut(parent)
+            .and_then(Json::as_object_mut)
+            .unwrap_or_else(|| panic!("{}: no object at {parent} in the base facts", flip.why))
+            .insert(key.to_owned(), value.clone());
     }
     for pointer in &flip.unset {
         let (parent, key) = pointer.rsplit_once('/').expect("pointer");
