@@ -99,3 +99,17 @@ fn unknown_lists_exactly_the_missing_facts() {
         )
     );
 }
+
+#[test]
+fn recovery_examples() {
+    let policy = common::checked(Path::new("policies/nm_recovery_services.policy"));
+    // Examples live in a folder named after the decision they exercise.
+    insta::glob!("../examples/recovery", "*/*.{json,yaml}", |path| {
+        let determination = common::evaluate_folder_decision(&policy, path);
+        let (human, json) = common::render(&policy, &determination);
+        let facts = std::fs::read_to_string(path).expect("facts");
+        insta::assert_snapshot!(format!(
+            "{facts}\n----- HUMAN\n{human}\n----- JSON\n{json}\n"
+        ));
+    });
+}
