@@ -31,7 +31,7 @@ const ADMITTED: &str = "examples/irts/admission/admitted.json";
 fn check_accepts_shipped_policies() {
     let (code, stdout, stderr) = policyc(&["check", POLICY]);
     assert_eq!((code, stderr.as_str()), (0, ""));
-    insta::assert_snapshot!(stdout, @"ok: policies/mn_irts.policy (11 decisions, 6 rules)");
+    insta::assert_snapshot!(stdout, @"ok: policies/mn_irts.policy (13 decisions, 6 rules)");
 }
 
 #[test]
