@@ -38,12 +38,15 @@
 //! ```
 
 pub mod ast;
+pub mod cases;
 pub mod check;
 pub mod cli;
+pub mod describe;
 pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod pretty;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -1,9 +1,12 @@
 //! The command line: argument parsing, loading files, and mapping outcomes to
 //! exit codes (0 success, 1 policy or facts errors, 2 usage errors).
 
+mod describe;
 mod error;
+mod fmt;
 mod load;
 mod run;
+mod test;
 
 pub use error::CliError;
 
@@ -36,6 +39,35 @@ pub enum Command {
     },
     /// Evaluate a member's facts against a policy.
     Eval(EvalArgs),
+    /// List the decisions, the facts each one reads, their types and
+    /// citations; or write a JSON Schema of the facts input.
+    Describe {
+        /// The `.policy` file.
+        file: PathBuf,
+        /// Write a JSON Schema (draft 2020-12) of the facts input instead.
+        #[arg(long, conflicts_with = "format")]
+        json_schema: bool,
+        /// Output format of the listing.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Rewrite policy files in the canonical layout, keeping comments.
+    Fmt {
+        /// `.policy` files, or folders to format every `.policy` file below.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the expected-outcome cases (`*.cases.yaml`) kept beside policies.
+    Test {
+        /// Cases files, or folders to search for them (default: `policies`).
+        paths: Vec<PathBuf>,
+        /// Also report, per criterion, whether the cases exercised it.
+        #[arg(long)]
+        coverage: bool,
+    },
 }
 
 /// Arguments of `policyc eval`.
@@ -141,6 +173,13 @@ pub fn run(cli: &Cli, stdout_is_terminal: bool, stderr_is_terminal: bool) -> (Ou
     let outcome = match &cli.command {
         Command::Check { files } => run::check(files, &settings, &mut output),
         Command::Eval(args) => run::eval(args, &settings, &mut output),
+        Command::Describe {
+            file,
+            json_schema,
+            format,
+        } => describe::describe(file, *json_schema, *format, &settings, &mut output),
+        Command::Fmt { paths, check } => fmt::fmt(paths, *check, &settings, &mut output),
+        Command::Test { paths, coverage } => test::run(paths, *coverage, &settings, &mut output),
     };
     (outcome, output)
 }

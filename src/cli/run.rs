@@ -16,7 +16,7 @@ pub(crate) struct Settings {
 }
 
 impl Failure {
-    fn outcome(&self) -> Outcome {
+    pub(crate) fn outcome(&self) -> Outcome {
         match self {
             Failure::Usage => Outcome::Usage,
             Failure::Input => Outcome::InputErrors,

@@ -67,6 +67,20 @@ pub fn evaluate(
     decisions: &[DefId],
     options: Options,
 ) -> Result<Determination, EvalError> {
+    evaluate_flipping(checked, facts, as_of, decisions, options, None)
+}
+
+/// Like `evaluate`, but the criterion written at `flip` takes the negation
+/// of its value (unknown stays unknown): comparing with `evaluate` shows
+/// whether that criterion decides the outcome.
+pub fn evaluate_flipping(
+    checked: &Checked,
+    facts: &Value,
+    as_of: Date,
+    decisions: &[DefId],
+    options: Options,
+    flip: Option<crate::source::Span>,
+) -> Result<Determination, EvalError> {
     let roots: Vec<DefId> = if decisions.is_empty() {
         checked.decisions().map(|(id, _)| id).collect()
     } else {
@@ -86,6 +100,7 @@ pub fn evaluate(
         results: vec![None; checked.definitions().len()],
         elements: Vec::new(),
         frames: Vec::new(),
+        flip,
     };
     for id in checked.plan(&roots) {
         evaluator.evaluate_definition(id)?;
@@ -132,6 +147,8 @@ struct Evaluator<'a> {
     elements: Vec<Value>,
     /// The trace nodes under construction, innermost last.
     frames: Vec<Frame>,
+    /// The criterion whose value is negated, if any.
+    flip: Option<crate::source::Span>,
 }
 
 impl Evaluator<'_> {
@@ -168,6 +185,7 @@ fn definition_trace(def: &CheckedDefinition, value: &Value, frame: Frame) -> Tra
         ty: def.ty.clone(),
         reads: frame.reads,
         children: frame.children,
+        span: None,
     }
 }
 

@@ -184,10 +184,12 @@ impl Evaluator<'_> {
 
     fn eval_criterion(&mut self, item: &CriterionNode) -> Result<Truth> {
         if !self.explain {
-            return self.truth(&item.node);
+            let truth = self.truth(&item.node)?;
+            return Ok(self.flipped(item, truth));
         }
         self.frames.push(Frame::default());
         let value = self.eval(&item.node)?;
+        let value = self.flipped(item, Truth::of(&value)).into_value();
         let frame = self.frames.pop().unwrap_or_default();
         let trace = Trace {
             kind: TraceKind::Criterion,
@@ -197,11 +199,22 @@ impl Evaluator<'_> {
             ty: item.node.ty.clone(),
             reads: frame.reads,
             children: frame.children,
+            span: Some(item.span),
         };
         if let Some(parent) = self.frames.last_mut() {
             parent.children.push(Arc::new(trace));
         }
         Ok(Truth::of(&value))
+    }
+
+    /// The criterion's truth, negated if it is the one being flipped (to
+    /// measure whether it decides the outcome).
+    fn flipped(&self, item: &CriterionNode, truth: Truth) -> Truth {
+        if self.flip == Some(item.span) {
+            !truth
+        } else {
+            truth
+        }
     }
 
     fn eval_if(&mut self, branches: &[(Node, Node)], otherwise: &Node) -> Result<Value> {
@@ -278,6 +291,7 @@ impl Evaluator<'_> {
             ty: crate::check::Type::Bool,
             reads: frame.reads,
             children: frame.children,
+            span: None,
         };
         if let Some(parent) = self.frames.last_mut() {
             parent.children.push(Arc::new(trace));

@@ -22,6 +22,8 @@ pub struct Trace {
     pub reads: Vec<Read>,
     /// Nested criteria and the rules it used.
     pub children: Vec<Arc<Trace>>,
+    /// For a criterion, where it is written: it identifies the criterion.
+    pub span: Option<crate::source::Span>,
 }
 
 /// What a trace node stands for.

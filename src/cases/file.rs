@@ -1,0 +1,161 @@
+//! The cases file format: YAML, read into typed cases.
+
+use super::error::CasesError;
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A cases file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CasesFile {
+    /// The policy, relative to the cases file.
+    pub policy: PathBuf,
+    /// The cases.
+    pub cases: Vec<Case>,
+}
+
+/// One case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What the case shows, in words.
+    pub name: String,
+    /// A facts file (relative to the cases file) or the facts written inline.
+    pub facts: FactsSource,
+    /// Facts to change before evaluating: `path: value`, with paths such as
+    /// `recipient.stays[1].admitted`.
+    #[serde(default)]
+    pub change: BTreeMap<String, Json>,
+    /// Facts to leave out (make unknown).
+    #[serde(default)]
+    pub remove: Vec<String>,
+    /// The as-of date; the facts' `as_of` when left out.
+    #[serde(default, with = "optional_date")]
+    pub as_of: Option<Date>,
+    /// The value expected for each decision named.
+    pub expect: BTreeMap<String, Json>,
+    /// The missing facts expected for some decisions.
+    #[serde(default)]
+    pub missing: BTreeMap<String, Vec<String>>,
+    /// Where relative paths start: the cases file's folder (set on load).
+    #[serde(skip)]
+    pub base: PathBuf,
+}
+
+/// Where a case's facts come from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FactsSource {
+    /// A JSON or YAML file.
+    File(PathBuf),
+    /// The facts themselves.
+    Inline(Json),
+}
+
+mod optional_date {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| crate::syntax::parse_date(&t).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+/// Reads a cases file.
+pub fn load_cases(path: &Path, text: &str) -> Result<CasesFile, CasesError> {
+    let mut file: CasesFile = serde_yaml_ng::from_str(text).map_err(|e| CasesError::Format {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    file.policy = base.join(&file.policy);
+    for case in &mut file.cases {
+        case.base = base.clone();
+    }
+    Ok(file)
+}
+
+impl Case {
+    /// The case's facts as JSON, with its changes applied.
+    pub fn facts_json(&self) -> Result<Json, String> {
+        let mut facts = match &self.facts {
+            FactsSource::Inline(json) => json.clone(),
+            FactsSource::File(path) => read_facts(&self.base.join(path))?,
+        };
+        for (path, value) in &self.change {
+            *slot(&mut facts, path, true)? = value.clone();
+        }
+        for path in &self.remove {
+            let (parent, key) = match path.rsplit_once('.') {
+                Some((parent, key)) => (slot(&mut facts, parent, false)?, key),
+                None => (&mut facts, path.as_str()),
+            };
+            parent
+                .as_object_mut()
+                .and_then(|o| o.shift_remove(key))
+                .ok_or_else(|| format!("`remove`: the facts have no `{path}`"))?;
+        }
+        Ok(facts)
+    }
+}
+
+fn read_facts(path: &Path) -> Result<Json, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let name = path.display().to_string();
+    match crate::facts::Format::from_name(&name) {
+        crate::facts::Format::Json => {
+            serde_json::from_str(&text).map_err(|e| format!("`{name}`: {e}"))
+        }
+        crate::facts::Format::Yaml => {
+            serde_yaml_ng::from_str(&text).map_err(|e| format!("`{name}`: {e}"))
+        }
+    }
+}
+
+/// The value at a dotted path such as `recipient.stays[1].admitted`; with
+/// `create`, a missing last key is added.
+fn slot<'a>(facts: &'a mut Json, path: &str, create: bool) -> Result<&'a mut Json, String> {
+    let mut current = facts;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (position, part) in parts.iter().enumerate() {
+        let last = position + 1 == parts.len();
+        let (key, indexes) = split_indexes(part)?;
+        let object = current
+            .as_object_mut()
+            .ok_or_else(|| format!("`{path}`: `{key}` is not inside a record"))?;
+        if create && last && indexes.is_empty() && !object.contains_key(key) {
+            object.insert(key.to_owned(), Json::Null);
+        }
+        current = object
+            .get_mut(key)
+            .ok_or_else(|| format!("`{path}`: the facts have no `{key}`"))?;
+        for index in indexes {
+            current = current
+                .as_array_mut()
+                .and_then(|a| a.get_mut(index))
+                .ok_or_else(|| format!("`{path}`: no entry [{index}] in `{key}`"))?;
+        }
+    }
+    Ok(current)
+}
+
+/// `stays[1][0]` → (`stays`, [1, 0]).
+fn split_indexes(part: &str) -> Result<(&str, Vec<usize>), String> {
+    let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+    let mut indexes = Vec::new();
+    for piece in rest.split('[').filter(|p| !p.is_empty()) {
+        let number = piece.trim_end_matches(']');
+        indexes.push(
+            number
+                .parse()
+                .map_err(|_| format!("`{part}`: `[{number}]` is not an index"))?,
+        );
+    }
+    Ok((key, indexes))
+}

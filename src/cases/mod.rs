@@ -1,0 +1,159 @@
+//! Expected-outcome cases written by analysts (`*.cases.yaml` beside a
+//! policy) and the runner behind `policyc test`.
+//!
+//! A cases file names its policy and lists cases. Each case gives facts (a
+//! file, inline, or a file with changes), optionally an as-of date, the value
+//! it expects for one or more decisions and, optionally, the missing facts it
+//! expects. Running a case evaluates the decisions it names with explanations
+//! and compares; the outcome keeps the trace so a failure can show the
+//! criteria and citations behind the actual value.
+
+mod coverage;
+mod error;
+mod file;
+mod report;
+
+pub use coverage::{Coverage, CriterionCoverage, coverage};
+pub use error::CasesError;
+pub use file::{Case, CasesFile, load_cases};
+pub use report::{render_coverage, render_results};
+
+use crate::check::Checked;
+use crate::eval::{self, DecisionResult};
+use crate::explain;
+use crate::source::SourceFile;
+use crate::value::Value;
+use jiff::civil::Date;
+use serde_json::Value as Json;
+
+/// The outcome of one decision in one case.
+#[derive(Debug, Clone)]
+pub struct DecisionOutcome {
+    /// The decision's name.
+    pub name: String,
+    /// The value the case expects, as written.
+    pub expected: Json,
+    /// The value computed, in the JSON output's form.
+    pub actual: Json,
+    /// The missing facts the case expects, if it states them.
+    pub expected_missing: Option<Vec<String>>,
+    /// The missing facts computed.
+    pub actual_missing: Vec<String>,
+    /// The full result, with its explanation.
+    pub result: DecisionResult,
+}
+
+impl DecisionOutcome {
+    /// Whether the computed value (and missing list, when stated) match.
+    pub fn passed(&self) -> bool {
+        self.expected == self.actual
+            && self
+                .expected_missing
+                .as_ref()
+                .is_none_or(|m| *m == self.actual_missing)
+    }
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    /// The case's name.
+    pub name: String,
+    /// Each decision it checks; empty when the case could not run.
+    pub decisions: Vec<DecisionOutcome>,
+    /// Why the case could not run, if it could not.
+    pub error: Option<String>,
+}
+
+impl CaseOutcome {
+    /// Whether every decision matched.
+    pub fn passed(&self) -> bool {
+        self.error.is_none() && self.decisions.iter().all(DecisionOutcome::passed)
+    }
+}
+
+/// The facts and date a case evaluates, ready for the evaluator.
+pub struct Prepared {
+    /// The facts record.
+    pub root: Value,
+    /// The as-of date.
+    pub as_of: Date,
+}
+
+/// Builds a case's facts and as-of date; the error says what is wrong.
+pub fn prepare(checked: &Checked, case: &Case) -> Result<Prepared, String> {
+    let json = case.facts_json()?;
+    let source = SourceFile::new(case.name.clone(), json.to_string());
+    let loaded = crate::facts::load(&source, crate::facts::Format::Json, checked.schema())
+        .map_err(|errors| {
+            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            format!("the facts are not valid: {}", messages.join("; "))
+        })?;
+    let as_of = case
+        .as_of
+        .or(loaded.as_of)
+        .ok_or_else(|| "no as-of date: give `as_of` in the case or in its facts".to_owned())?;
+    Ok(Prepared {
+        root: loaded.root,
+        as_of,
+    })
+}
+
+/// Runs one case against a checked policy.
+pub fn run_case(checked: &Checked, case: &Case) -> CaseOutcome {
+    match run_decisions(checked, case) {
+        Ok(decisions) => CaseOutcome {
+            name: case.name.clone(),
+            decisions,
+            error: None,
+        },
+        Err(error) => CaseOutcome {
+            name: case.name.clone(),
+            decisions: Vec::new(),
+            error: Some(error),
+        },
+    }
+}
+
+fn run_decisions(checked: &Checked, case: &Case) -> Result<Vec<DecisionOutcome>, String> {
+    let prepared = prepare(checked, case)?;
+    let mut ids = Vec::with_capacity(case.expect.len());
+    for name in case.expect.keys() {
+        ids.push(
+            checked
+                .decision(name)
+                .ok_or_else(|| no_decision(checked, name))?,
+        );
+    }
+    let options = eval::Options { explain: true };
+    let determination = eval::evaluate(checked, &prepared.root, prepared.as_of, &ids, options)
+        .map_err(|e| format!("evaluation failed: {e}"))?;
+    Ok(determination
+        .decisions
+        .into_iter()
+        .map(|result| outcome(checked, case, result))
+        .collect())
+}
+
+fn no_decision(checked: &Checked, name: &str) -> String {
+    let names: Vec<&str> = checked.decisions().map(|(_, d)| d.name.as_str()).collect();
+    match crate::suggest::closest(name, names.iter().copied()) {
+        Some(best) => format!("the policy has no decision `{name}`; did you mean `{best}`?"),
+        None => format!(
+            "the policy has no decision `{name}`; its decisions are {}",
+            names.join(", ")
+        ),
+    }
+}
+
+fn outcome(checked: &Checked, case: &Case, result: DecisionResult) -> DecisionOutcome {
+    let actual = explain::value_json(&result.value, &result.ty, checked.schema());
+    DecisionOutcome {
+        name: result.name.clone(),
+        expected: case.expect.get(&result.name).cloned().unwrap_or(Json::Null),
+        actual,
+        expected_missing: case.missing.get(&result.name).cloned(),
+        actual_missing: result.missing.iter().map(ToString::to_string).collect(),
+        result,
+    }
+}

@@ -1,0 +1,81 @@
+//! `policyc test`: the shipped cases all pass, and a broken expectation
+//! gives a readable diff with the criteria and citations behind it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on purpose"
+)]
+
+mod common;
+
+use policyc::cases;
+use std::path::Path;
+use std::process::Command;
+
+fn run_file(path: &Path) -> (Vec<cases::CaseOutcome>, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let file = cases::load_cases(path, &text).unwrap();
+    let checked = common::checked(&file.policy);
+    let outcomes: Vec<_> = file
+        .cases
+        .iter()
+        .map(|c| cases::run_case(&checked, c))
+        .collect();
+    let report = cases::render_results(&path.display().to_string(), &outcomes, checked.schema());
+    (outcomes, report)
+}
+
+#[test]
+fn every_shipped_case_passes() {
+    for entry in std::fs::read_dir("policies").unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().ends_with(".cases.yaml") {
+            continue;
+        }
+        let (outcomes, report) = run_file(&path);
+        assert!(outcomes.len() > 10, "{}: too few cases", path.display());
+        assert!(outcomes.iter().all(cases::CaseOutcome::passed), "{report}");
+    }
+}
+
+#[test]
+fn a_broken_expectation_reads_as_a_diff() {
+    let (outcomes, report) = run_file(Path::new("tests/fixtures/cases/broken.cases.yaml"));
+    let passed: Vec<bool> = outcomes.iter().map(cases::CaseOutcome::passed).collect();
+    assert_eq!(passed, [false, false, false, false]);
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn the_command_exits_1_on_failure_and_counts() {
+    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(["test", "tests/fixtures/cases/broken.cases.yaml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.ends_with("0 passed, 4 failed\n"), "{stdout}");
+}
+
+#[test]
+fn coverage_finds_every_criterion_exercised_and_deciding() {
+    let path = Path::new("policies/mn_irts.cases.yaml");
+    let file = cases::load_cases(path, &std::fs::read_to_string(path).unwrap()).unwrap();
+    let checked = common::checked(&file.policy);
+    let coverage = cases::coverage(&checked, &file.cases);
+    assert!(coverage.criteria.len() > 50);
+    let weak: Vec<&str> = coverage
+        .criteria
+        .iter()
+        .filter(|c| !(c.seen_true && c.seen_false && c.deciding))
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(weak, Vec::<&str>::new());
+    // Only one case: most criteria are never seen false.
+    let one = cases::coverage(&checked, &file.cases[..1]);
+    assert!(one.criteria.iter().any(|c| !c.seen_false));
+}
