@@ -53,6 +53,25 @@ pub enum Item {
     Facts(FactsDef),
     /// `rule name = expr` or `decision name: type = expr`.
     Definition(Definition),
+    /// `version "name" effective DATE until DATE { … }`.
+    Version(VersionDef),
+}
+
+/// Rules and decisions in force for a range of dates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionDef {
+    /// What the version is called, e.g. "as amended effective 2021-08-10".
+    pub name: String,
+    /// Where the name is written.
+    pub name_span: Span,
+    /// The first day in force.
+    pub effective: Date,
+    /// The last day in force; open-ended when absent.
+    pub until: Option<Date>,
+    /// The version's rules and decisions.
+    pub definitions: Vec<Definition>,
+    /// The whole version block.
+    pub span: Span,
 }
 
 /// An enumeration type.

@@ -18,11 +18,12 @@ use std::process::Command;
 fn run_file(path: &Path) -> (Vec<cases::CaseOutcome>, String) {
     let text = std::fs::read_to_string(path).unwrap();
     let file = cases::load_cases(path, &text).unwrap();
-    let checked = common::checked(&file.policy);
+    let policy = common::policy(&file.policy);
+    let checked = policy.latest().unwrap();
     let outcomes: Vec<_> = file
         .cases
         .iter()
-        .map(|c| cases::run_case(&checked, c))
+        .map(|c| cases::run_case(&policy, c))
         .collect();
     let report = cases::render_results(&path.display().to_string(), &outcomes, checked.schema());
     (outcomes, report)
@@ -65,8 +66,8 @@ fn the_command_exits_1_on_failure_and_counts() {
 fn coverage_finds_every_criterion_exercised_and_deciding() {
     let path = Path::new("policies/mn_irts.cases.yaml");
     let file = cases::load_cases(path, &std::fs::read_to_string(path).unwrap()).unwrap();
-    let checked = common::checked(&file.policy);
-    let coverage = cases::coverage(&checked, &file.cases);
+    let policy = common::policy(&file.policy);
+    let coverage = cases::coverage(&policy, &file.cases);
     assert!(coverage.criteria.len() > 50);
     let weak: Vec<&str> = coverage
         .criteria
@@ -76,6 +77,13 @@ fn coverage_finds_every_criterion_exercised_and_deciding() {
         .collect();
     assert_eq!(weak, Vec::<&str>::new());
     // Only one case: most criteria are never seen false.
-    let one = cases::coverage(&checked, &file.cases[..1]);
+    let one = cases::coverage(&policy, &file.cases[..1]);
     assert!(one.criteria.iter().any(|c| !c.seen_false));
+}
+
+#[test]
+fn each_date_of_service_uses_the_version_in_force() {
+    let (outcomes, report) = run_file(Path::new("tests/fixtures/versions/amended.cases.yaml"));
+    assert_eq!(outcomes.len(), 3);
+    assert!(outcomes.iter().all(cases::CaseOutcome::passed), "{report}");
 }

@@ -140,3 +140,37 @@ fn invalid_utf8_policy_is_an_input_error() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("is not UTF-8 text"), "{stderr}");
 }
+
+#[test]
+fn a_date_no_version_covers_is_an_input_error() {
+    let dir = std::env::temp_dir().join(format!("policyc-versions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let facts = dir.join("member.json");
+    std::fs::write(&facts, r#"{"member": {"age": 19}}"#).expect("write");
+    let facts = facts.to_str().expect("utf-8");
+    let policy = "tests/fixtures/versions/amended.policy";
+    let before = policyc(&["eval", policy, "--facts", facts, "--as-of", "2019-12-31"]);
+    assert_eq!(before.0, 1, "{}", before.2);
+    insta::assert_snapshot!("not_in_force", before.2);
+    // The date of service picks the version; the as-of date stays for ages and windows.
+    let adopted = policyc(&[
+        "eval",
+        policy,
+        "--facts",
+        facts,
+        "--as-of",
+        "2026-03-01",
+        "--date-of-service",
+        "2021-08-09",
+    ]);
+    assert_eq!(adopted.0, 0);
+    assert!(
+        adopted
+            .1
+            .contains("version \"as adopted\", effective 2020-01-01 until 2021-08-09")
+    );
+    assert!(adopted.1.contains("eligible: false"), "{}", adopted.1);
+    // An unversioned policy is in force from its effective date only.
+    let early = policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "2012-02-06"]);
+    assert_eq!(early.0, 1, "{}", early.2);
+}

@@ -3,7 +3,7 @@
 //! deciding the outcome (negating it alone changes a decision's value).
 
 use super::{Case, prepare};
-use crate::check::{Checked, CriterionNode, Node, NodeKind};
+use crate::check::{Checked, CriterionNode, Node, NodeKind, Policy};
 use crate::eval::{self, Trace};
 use crate::explain;
 use crate::source::Span;
@@ -36,14 +36,15 @@ pub struct Coverage {
     pub criteria: Vec<CriterionCoverage>,
 }
 
-/// Measures how a set of cases exercises a policy's criteria.
-pub fn coverage(checked: &Checked, cases: &[Case]) -> Coverage {
+/// Measures how a set of cases exercises a policy's criteria (of every
+/// version).
+pub fn coverage(policy: &Policy, cases: &[Case]) -> Coverage {
     let mut by_span: BTreeMap<usize, CriterionCoverage> = BTreeMap::new();
-    for definition in checked.definitions() {
+    for definition in policy.versions().iter().flat_map(Checked::definitions) {
         collect(&definition.body, &mut by_span);
     }
     for case in cases {
-        measure_case(checked, case, &mut by_span);
+        measure_case(policy, case, &mut by_span);
     }
     Coverage {
         criteria: by_span.into_values().collect(),
@@ -121,10 +122,11 @@ fn children(node: &Node) -> Vec<&Node> {
 }
 
 /// Records the values a case gives each criterion, and which ones decide it.
-fn measure_case(checked: &Checked, case: &Case, out: &mut BTreeMap<usize, CriterionCoverage>) {
-    let Ok(prepared) = prepare(checked, case) else {
+fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, CriterionCoverage>) {
+    let Ok(prepared) = prepare(policy, case) else {
         return;
     };
+    let checked = prepared.checked;
     let ids: Vec<_> = case
         .expect
         .keys()

@@ -35,6 +35,10 @@ pub struct Case {
     /// The as-of date; the facts' `as_of` when left out.
     #[serde(default, with = "optional_date")]
     pub as_of: Option<Date>,
+    /// The date of service that picks the version in force; the as-of date
+    /// when left out.
+    #[serde(default, with = "optional_date")]
+    pub date_of_service: Option<Date>,
     /// The value expected for each decision named.
     pub expect: BTreeMap<String, Json>,
     /// The missing facts expected for some decisions.

@@ -18,7 +18,7 @@ pub use error::CasesError;
 pub use file::{Case, CasesFile, load_cases};
 pub use report::{render_coverage, render_results};
 
-use crate::check::Checked;
+use crate::check::{Checked, Policy};
 use crate::eval::{self, DecisionResult};
 use crate::explain;
 use crate::source::SourceFile;
@@ -72,36 +72,47 @@ impl CaseOutcome {
     }
 }
 
-/// The facts and date a case evaluates, ready for the evaluator.
-pub struct Prepared {
+/// The facts, date and version a case evaluates, ready for the evaluator.
+pub struct Prepared<'p> {
     /// The facts record.
     pub root: Value,
     /// The as-of date.
     pub as_of: Date,
+    /// The version of the policy in force on the case's date of service.
+    pub checked: &'p Checked,
 }
 
-/// Builds a case's facts and as-of date; the error says what is wrong.
-pub fn prepare(checked: &Checked, case: &Case) -> Result<Prepared, String> {
+/// Builds a case's facts, as-of date and version; the error says what is wrong.
+pub fn prepare<'p>(policy: &'p Policy, case: &Case) -> Result<Prepared<'p>, String> {
     let json = case.facts_json()?;
     let source = SourceFile::new(case.name.clone(), json.to_string());
-    let loaded = crate::facts::load(&source, crate::facts::Format::Json, checked.schema())
-        .map_err(|errors| {
+    let latest = policy
+        .latest()
+        .ok_or_else(|| "the policy has no version".to_owned())?;
+    let loaded = crate::facts::load(&source, crate::facts::Format::Json, latest.schema()).map_err(
+        |errors| {
             let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
             format!("the facts are not valid: {}", messages.join("; "))
-        })?;
+        },
+    )?;
     let as_of = case
         .as_of
         .or(loaded.as_of)
         .ok_or_else(|| "no as-of date: give `as_of` in the case or in its facts".to_owned())?;
+    let date = case.date_of_service.unwrap_or(as_of);
+    let checked = policy
+        .in_force(date)
+        .ok_or_else(|| format!("no version of the policy is in force on {date}"))?;
     Ok(Prepared {
         root: loaded.root,
         as_of,
+        checked,
     })
 }
 
 /// Runs one case against a checked policy.
-pub fn run_case(checked: &Checked, case: &Case) -> CaseOutcome {
-    match run_decisions(checked, case) {
+pub fn run_case(policy: &Policy, case: &Case) -> CaseOutcome {
+    match run_decisions(policy, case) {
         Ok(decisions) => CaseOutcome {
             name: case.name.clone(),
             decisions,
@@ -115,8 +126,9 @@ pub fn run_case(checked: &Checked, case: &Case) -> CaseOutcome {
     }
 }
 
-fn run_decisions(checked: &Checked, case: &Case) -> Result<Vec<DecisionOutcome>, String> {
-    let prepared = prepare(checked, case)?;
+fn run_decisions(policy: &Policy, case: &Case) -> Result<Vec<DecisionOutcome>, String> {
+    let prepared = prepare(policy, case)?;
+    let checked = prepared.checked;
     let mut ids = Vec::with_capacity(case.expect.len());
     for name in case.expect.keys() {
         ids.push(

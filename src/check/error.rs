@@ -168,6 +168,22 @@ pub enum CheckError {
         /// How to fix it.
         help: String,
     },
+    /// Versions whose dates overlap, leave a gap, or do not start on the
+    /// policy's effective date.
+    #[error("{message}")]
+    #[diagnostic(code(policyc::check::version_ranges), help("{help}"))]
+    VersionRanges {
+        /// The version at fault.
+        #[label("this version")]
+        span: Span,
+        /// The other version (or the header) involved.
+        #[label("the version before it")]
+        other: Option<Span>,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// A built-in type name used for an enum or record, e.g. `enum date { … }`.
     #[error("`{name}` is a built-in type and cannot be redeclared")]
     #[diagnostic(code(policyc::check::reserved_type), help("choose another name"))]

@@ -15,6 +15,8 @@ pub struct DefId(pub u32);
 #[derive(Debug, Clone)]
 pub struct Checked {
     pub(crate) header: Header,
+    /// The version these definitions belong to, for a versioned policy.
+    pub(crate) version: Option<super::VersionInfo>,
     pub(crate) schema: Schema,
     pub(crate) definitions: Vec<CheckedDefinition>,
     /// Every definition, dependencies before dependents.
@@ -25,6 +27,11 @@ impl Checked {
     /// The header.
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// The version, for a policy with versions.
+    pub fn version(&self) -> Option<&super::VersionInfo> {
+        self.version.as_ref()
     }
 
     /// The types and the facts schema.

@@ -14,10 +14,12 @@ mod ir;
 mod names;
 mod order;
 mod types;
+mod versions;
 
 pub use error::{CheckError, CheckWarning};
 pub use ir::*;
 pub use types::*;
+pub use versions::{Policy, VersionInfo};
 
 use crate::ast::{self, DefinitionKind};
 use declare::Declarations;
@@ -25,16 +27,24 @@ use declare::Declarations;
 /// The outcome of checking one file.
 #[derive(Debug)]
 pub struct CheckOutcome {
-    /// The checked policy, when there was no error.
+    /// The checked policy (its latest version), when there was no error.
     pub checked: Option<Checked>,
+    /// Every version of the checked policy, when there was no error.
+    pub policy: Option<Policy>,
     /// Every error found.
     pub errors: Vec<CheckError>,
     /// Every warning found.
     pub warnings: Vec<CheckWarning>,
 }
 
-/// Checks a parsed policy.
+/// Checks a parsed policy: each version on its own (with the definitions
+/// common to all versions), and the versions' date ranges against each other.
 pub fn check(file: &ast::PolicyFile) -> CheckOutcome {
+    versions::check_versions(file)
+}
+
+/// Checks one set of items: a policy without versions, or one version.
+fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOutcome {
     let mut errors = Vec::new();
     let mut decl = Declarations::collect(file, &mut errors);
     let defs: Vec<&ast::Definition> = declare::definitions(file).collect();
@@ -75,11 +85,13 @@ pub fn check(file: &ast::PolicyFile) -> CheckOutcome {
     }
     let checked = (errors.is_empty() && definitions.len() == defs.len()).then(|| Checked {
         header: file.header.clone(),
+        version,
         schema: decl.schema,
         definitions,
         order,
     });
     CheckOutcome {
+        policy: None,
         checked,
         errors,
         warnings,

@@ -17,15 +17,19 @@ pub(crate) fn describe(
     output: &mut Output,
 ) -> Outcome {
     let checked = match load::policy(path, settings, &mut output.stderr) {
-        Ok((checked, _)) => checked,
+        Ok((policy, _)) => policy,
         Err(failure) => return failure.outcome(),
     };
+    // Describe the latest version: the rules in force today and after.
+    let Some(checked) = checked.latest() else {
+        return Outcome::InputErrors;
+    };
     output.stdout = if json_schema {
-        pretty(&describe::json_schema(&checked))
+        pretty(&describe::json_schema(checked))
     } else {
         match format {
-            OutputFormat::Human => describe::describe_text(&checked),
-            OutputFormat::Json => pretty(&describe::describe_json(&checked)),
+            OutputFormat::Human => describe::describe_text(checked),
+            OutputFormat::Json => pretty(&describe::describe_json(checked)),
         }
     };
     Outcome::Success

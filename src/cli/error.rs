@@ -42,6 +42,29 @@ pub enum CliError {
         /// Why it is not a date.
         reason: String,
     },
+    /// A date option that is not a date.
+    #[error("{option} `{given}` is not a date: {reason}")]
+    #[diagnostic(
+        code(policyc::cli::date),
+        help("write {option} YYYY-MM-DD, e.g. {option} 2026-03-01")
+    )]
+    BadDate {
+        /// The option.
+        option: String,
+        /// What was given.
+        given: String,
+        /// Why it is not a date.
+        reason: String,
+    },
+    /// No version of the policy covers the date.
+    #[error("no version of the policy is in force on {date}")]
+    #[diagnostic(code(policyc::cli::not_in_force), help("{help}"))]
+    NotInForce {
+        /// The date.
+        date: String,
+        /// The dates the policy covers.
+        help: String,
+    },
     /// No as-of date from either source.
     #[error("no as-of date: evaluation needs the date it is made as of")]
     #[diagnostic(

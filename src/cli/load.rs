@@ -3,7 +3,7 @@
 
 use super::CliError;
 use super::run::Settings;
-use crate::check::{self, Checked};
+use crate::check::{self, Policy};
 use crate::diagnostic;
 use crate::source::SourceFile;
 use crate::syntax;
@@ -45,7 +45,7 @@ pub(crate) fn policy(
     path: &Path,
     settings: &Settings,
     stderr: &mut String,
-) -> Result<(Checked, SourceFile), Failure> {
+) -> Result<(Policy, SourceFile), Failure> {
     let source = read(path, settings, stderr)?;
     let style = settings.diagnostics;
     let file = syntax::parse(&source).map_err(|errors| {
@@ -63,5 +63,5 @@ pub(crate) fn policy(
         Some(&source),
         style,
     ));
-    outcome.checked.map(|c| (c, source)).ok_or(Failure::Input)
+    outcome.policy.map(|p| (p, source)).ok_or(Failure::Input)
 }

@@ -82,6 +82,10 @@ pub struct EvalArgs {
     /// file's `as_of`; one of the two is required.
     #[arg(long)]
     pub as_of: Option<String>,
+    /// The date of service that picks the version of the policy in force;
+    /// the as-of date when left out.
+    #[arg(long)]
+    pub date_of_service: Option<String>,
     /// Only these decisions (repeatable); all decisions by default.
     #[arg(long = "decision")]
     pub decisions: Vec<String>,

@@ -29,11 +29,18 @@ pub(crate) fn check(files: &[PathBuf], settings: &Settings, output: &mut Output)
     let mut worst = Outcome::Success;
     for path in files {
         match load::policy(path, settings, &mut output.stderr) {
-            Ok((checked, _)) => {
+            Ok((policy, _)) => {
+                let Some(checked) = policy.latest() else {
+                    continue;
+                };
                 let decisions = checked.decisions().count();
                 let rules = checked.definitions().len() - decisions;
+                let versions = match policy.versions().len() {
+                    1 => String::new(),
+                    n => format!(" in each of {n} versions"),
+                };
                 output.stdout.push_str(&format!(
-                    "ok: {} ({decisions} decisions, {rules} rules)\n",
+                    "ok: {} ({decisions} decisions, {rules} rules{versions})\n",
                     path.display()
                 ));
             }
@@ -64,16 +71,54 @@ pub(crate) fn eval(args: &EvalArgs, settings: &Settings, output: &mut Output) ->
 fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Result<(), Outcome> {
     let style = settings.diagnostics;
     let stderr = &mut output.stderr;
-    let (checked, policy_source) =
+    let (policy, policy_source) =
         load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
-    let cli_as_of = parse_as_of(args.as_of.as_deref()).map_err(|e| {
+    let usage = |stderr: &mut String, e: CliError| {
         stderr.push_str(&diagnostic::render(&e, None, style));
         Outcome::Usage
+    };
+    let cli_as_of = parse_as_of(args.as_of.as_deref()).map_err(|e| usage(stderr, e))?;
+    let date_of_service =
+        parse_date_of_service(args.date_of_service.as_deref()).map_err(|e| usage(stderr, e))?;
+    let latest = policy.latest().ok_or(Outcome::InputErrors)?;
+    // Every version shares the facts schema, so any version can load them.
+    let loaded = load_facts(args, latest, settings, stderr)?;
+    let Some(as_of) = cli_as_of.or(loaded.as_of) else {
+        return Err(usage(stderr, CliError::NoAsOf));
+    };
+    let in_force_on = date_of_service.unwrap_or(as_of);
+    let checked = policy.in_force(in_force_on).ok_or_else(|| {
+        let error = not_in_force(&policy, in_force_on);
+        stderr.push_str(&diagnostic::render(&error, None, style));
+        Outcome::InputErrors
     })?;
-    let decisions = decision_ids(&checked, &args.decisions).map_err(|e| {
-        stderr.push_str(&diagnostic::render(&e, None, style));
-        Outcome::Usage
-    })?;
+    let decisions = decision_ids(checked, &args.decisions).map_err(|e| usage(stderr, e))?;
+    let options = eval::Options {
+        explain: args.explain,
+    };
+    let determination =
+        eval::evaluate(checked, &loaded.root, as_of, &decisions, options).map_err(|e| {
+            stderr.push_str(&diagnostic::render(&e, Some(&policy_source), style));
+            Outcome::InputErrors
+        })?;
+    output.stdout = render(
+        args.format,
+        checked,
+        &determination,
+        settings.color,
+        args.explain,
+    );
+    Ok(())
+}
+
+/// Reads and validates the facts file, rendering its problems.
+fn load_facts(
+    args: &EvalArgs,
+    checked: &Checked,
+    settings: &Settings,
+    stderr: &mut String,
+) -> Result<facts::Facts, Outcome> {
+    let style = settings.diagnostics;
     let source = load::read(&args.facts, settings, stderr).map_err(|f| f.outcome())?;
     let format = facts::Format::from_name(&source.name);
     let loaded = facts::load(&source, format, checked.schema()).map_err(|errors| {
@@ -85,30 +130,62 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
         Some(&source),
         style,
     ));
-    let Some(as_of) = cli_as_of.or(loaded.as_of) else {
-        stderr.push_str(&diagnostic::render(&CliError::NoAsOf, None, style));
-        return Err(Outcome::Usage);
-    };
-    let options = eval::Options {
-        explain: args.explain,
-    };
-    let determination = eval::evaluate(&checked, &loaded.root, as_of, &decisions, options)
-        .map_err(|e| {
-            stderr.push_str(&diagnostic::render(&e, Some(&policy_source), style));
-            Outcome::InputErrors
-        })?;
-    output.stdout = match args.format {
-        OutputFormat::Human => {
-            explain::human(&checked, &determination, settings.color, args.explain)
-        }
+    Ok(loaded)
+}
+
+/// The determination in the requested format.
+fn render(
+    format: OutputFormat,
+    checked: &Checked,
+    determination: &eval::Determination,
+    color: bool,
+    explain_it: bool,
+) -> String {
+    match format {
+        OutputFormat::Human => explain::human(checked, determination, color, explain_it),
         OutputFormat::Json => {
-            let json = explain::to_json(&checked, &determination);
+            let json = explain::to_json(checked, determination);
             let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
             text.push('\n');
             text
         }
-    };
-    Ok(())
+    }
+}
+
+/// The error for a date no version covers, listing the versions' dates.
+fn not_in_force(policy: &crate::check::Policy, date: jiff::civil::Date) -> CliError {
+    let ranges: Vec<String> = policy
+        .versions()
+        .iter()
+        .map(|c| match c.version() {
+            Some(v) => format!(
+                "\"{}\" from {}{}",
+                v.name,
+                v.effective,
+                v.until.map(|u| format!(" to {u}")).unwrap_or_default()
+            ),
+            None => format!("from {}", c.header().effective),
+        })
+        .collect();
+    CliError::NotInForce {
+        date: date.to_string(),
+        help: format!(
+            "the policy is in force {}; choose a date in that range (--as-of, or --date-of-service)",
+            ranges.join(", ")
+        ),
+    }
+}
+
+/// The `--date-of-service` date, if given.
+fn parse_date_of_service(given: Option<&str>) -> Result<Option<jiff::civil::Date>, CliError> {
+    let Some(given) = given else { return Ok(None) };
+    crate::syntax::parse_date(given)
+        .map(Some)
+        .map_err(|reason| CliError::BadDate {
+            option: "--date-of-service".to_owned(),
+            given: given.to_owned(),
+            reason,
+        })
 }
 
 /// The `--as-of` date, if given: a date or `today` (the local calendar date).

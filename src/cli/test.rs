@@ -65,19 +65,21 @@ fn run_file(
             .push_str(&diagnostic::render(&e, None, settings.diagnostics));
         Outcome::InputErrors
     })?;
-    let (checked, policy_source) =
+    let (policy, policy_source) =
         load::policy(&cases_file.policy, settings, &mut output.stderr).map_err(|f| f.outcome())?;
     let outcomes: Vec<_> = cases_file
         .cases
         .iter()
-        .map(|c| cases::run_case(&checked, c))
+        .map(|c| cases::run_case(&policy, c))
         .collect();
     let name = file.display().to_string();
-    output
-        .stdout
-        .push_str(&cases::render_results(&name, &outcomes, checked.schema()));
+    output.stdout.push_str(&cases::render_results(
+        &name,
+        &outcomes,
+        latest_schema(&policy),
+    ));
     if coverage {
-        let measured = cases::coverage(&checked, &cases_file.cases);
+        let measured = cases::coverage(&policy, &cases_file.cases);
         output
             .stdout
             .push_str(&cases::render_coverage(&measured, &policy_source));
@@ -103,4 +105,13 @@ fn find_cases(path: &Path, out: &mut Vec<PathBuf>) {
             out.push(child);
         }
     }
+}
+
+/// The facts schema, shared by every version.
+fn latest_schema(policy: &crate::check::Policy) -> &crate::check::Schema {
+    static EMPTY: std::sync::OnceLock<crate::check::Schema> = std::sync::OnceLock::new();
+    policy
+        .latest()
+        .map(crate::check::Checked::schema)
+        .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
 }

@@ -24,6 +24,17 @@ pub fn human(
         "{} · {} · effective {}",
         header.jurisdiction, header.source, header.effective
     );
+    if let Some(version) = checked.version() {
+        let until = version
+            .until
+            .map(|u| format!(" until {u}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "version \"{}\", effective {}{until}",
+            version.name, version.effective
+        );
+    }
     let _ = writeln!(out, "as of {}", determination.as_of);
     for decision in &determination.decisions {
         out.push('\n');

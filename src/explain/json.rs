@@ -14,15 +14,28 @@ pub fn to_json(checked: &Checked, determination: &Determination) -> Json {
     for decision in &determination.decisions {
         decisions.insert(decision.name.clone(), decision_json(decision, schema));
     }
-    json!({
+    let mut out = json!({
         "policy": header.name.text,
         "title": header.title,
         "jurisdiction": header.jurisdiction,
         "source": header.source,
         "effective": header.effective.to_string(),
         "as_of": determination.as_of.to_string(),
-        "decisions": decisions,
-    })
+    });
+    if let (Some(version), Json::Object(map)) = (checked.version(), &mut out) {
+        map.insert(
+            "version".into(),
+            json!({
+                "name": version.name,
+                "effective": version.effective.to_string(),
+                "until": version.until.map(|d| d.to_string()),
+            }),
+        );
+    }
+    if let Json::Object(map) = &mut out {
+        map.insert("decisions".into(), Json::Object(decisions));
+    }
+    out
 }
 
 fn decision_json(decision: &DecisionResult, schema: &Schema) -> Json {

@@ -17,6 +17,9 @@ pub(super) enum Block {
     HardCommas,
     /// One entry per line, no commas (`facts`).
     Hard,
+    /// One entry per line with a blank line between entries (the rules and
+    /// decisions of a `version`).
+    Paragraphs,
     /// On one line with `, ` between entries if it fits; else one entry per
     /// line, with a comma after each when `commas` (record literals) and
     /// none otherwise (record types, enums).
@@ -63,6 +66,7 @@ impl Printer<'_> {
             Item::Record(def) => (def.name.span.start, end_of_block(def.name.span.end)),
             Item::Facts(def) => (def.span.start, end_of_block(def.span.end)),
             Item::Definition(def) => (def.span.start, def.span.end),
+            Item::Version(def) => (def.span.start, def.span.end),
         }
     }
 
@@ -99,7 +103,28 @@ impl Printer<'_> {
                 ])
             }
             Item::Definition(def) => self.definition(def),
+            Item::Version(def) => self.version(def),
         }
+    }
+
+    /// `version "name" effective DATE [until DATE] {`, its rules and
+    /// decisions a blank line apart, `}`.
+    fn version(&mut self, def: &VersionDef) -> Doc {
+        let mut head = format!("version {} effective {}", quoted(&def.name), def.effective);
+        if let Some(until) = def.until {
+            head.push_str(&format!(" until {until}"));
+        }
+        head.push(' ');
+        let end = def.span.end.saturating_sub(1);
+        let place = |_: &Printer<'_>, d: &Definition| (d.span.start, d.span.end);
+        let body = self.block(
+            &def.definitions,
+            end,
+            Block::Paragraphs,
+            place,
+            Self::definition,
+        );
+        concat(vec![text(head), body])
     }
 
     fn enum_def(&mut self, def: &EnumDef) -> Doc {
@@ -212,6 +237,9 @@ impl Printer<'_> {
             let doc = build(self, child);
             let limit = places.get(index + 1).map_or(end, |p| p.0);
             let around = self.queue.after_child(child_end, limit);
+            if matches!(layout, Block::Paragraphs) && index > 0 {
+                inner.push(Doc::HardLine);
+            }
             inner.push(if soft { Doc::Line } else { Doc::HardLine });
             inner.extend(comments::own_lines(&leading, true, soft));
             inner.extend(comments::own_lines(&around.before, true, soft));
@@ -232,7 +260,9 @@ impl Printer<'_> {
         let body = concat(vec![text("{"), nest(2, concat(inner))]);
         match layout {
             Block::Soft { .. } => group(concat(vec![body, Doc::Line, text("}")])),
-            Block::Hard | Block::HardCommas => concat(vec![body, Doc::HardLine, text("}")]),
+            Block::Hard | Block::HardCommas | Block::Paragraphs => {
+                concat(vec![body, Doc::HardLine, text("}")])
+            }
         }
     }
 }
@@ -241,7 +271,7 @@ impl Printer<'_> {
 fn separator(layout: Block, last: bool) -> Doc {
     match (layout, last) {
         (Block::HardCommas, _) => text(","),
-        (Block::Hard, _) => text(""),
+        (Block::Hard | Block::Paragraphs, _) => text(""),
         (Block::Soft { commas }, last) => Doc::IfBreak {
             broken: if commas { "," } else { "" },
             flat: if last { "" } else { "," },

@@ -63,18 +63,25 @@ fn item(item: &mut Item) {
             def.span = Span::default();
             def.fields.iter_mut().for_each(field);
         }
-        Item::Definition(def) => {
-            name(&mut def.name);
-            if let Some(ty) = &mut def.ty {
-                type_expr(ty);
-            }
-            if let Some(citation) = &mut def.citation {
-                citation.span = Span::default();
-            }
-            expr(&mut def.body);
-            def.span = Span::default();
+        Item::Definition(def) => definition(def),
+        Item::Version(version) => {
+            version.name_span = Span::default();
+            version.span = Span::default();
+            version.definitions.iter_mut().for_each(definition);
         }
     }
+}
+
+fn definition(def: &mut Definition) {
+    name(&mut def.name);
+    if let Some(ty) = &mut def.ty {
+        type_expr(ty);
+    }
+    if let Some(citation) = &mut def.citation {
+        citation.span = Span::default();
+    }
+    expr(&mut def.body);
+    def.span = Span::default();
 }
 
 fn field(field: &mut FieldDecl) {

@@ -72,6 +72,9 @@ fn is_keyword(rule: G) -> bool {
             | G::kw_within
             | G::kw_all
             | G::kw_episode
+            | G::kw_version
+            | G::kw_effective
+            | G::kw_until
             | G::kw_from
             | G::kw_to
             | G::kw_any
@@ -165,6 +168,7 @@ fn lower_item(pair: Pair<'_, G>) -> Result<Item> {
         G::facts_def => Item::Facts(lower_facts(pair)?),
         G::rule_def => Item::Definition(lower_definition(pair, DefinitionKind::Rule)?),
         G::decision_def => Item::Definition(lower_definition(pair, DefinitionKind::Decision)?),
+        G::version_def => Item::Version(lower_version(pair)?),
         other => {
             return Err(internal(
                 span_of(&pair),
@@ -375,6 +379,35 @@ fn lower_definition(pair: Pair<'_, G>, kind: DefinitionKind) -> Result<Definitio
         label,
         citation,
         body,
+        span,
+    })
+}
+
+fn lower_version(pair: Pair<'_, G>) -> Result<VersionDef> {
+    let span = span_of(&pair);
+    let mut children = Children::of(pair);
+    let name_pair = children.expect(G::text)?;
+    let name_span = span_of(&name_pair);
+    let name = lower_text(name_pair)?;
+    let effective = literal::date(&children.expect(G::date)?)?;
+    let until = children
+        .optional(G::date)
+        .map(|d| literal::date(&d))
+        .transpose()?;
+    let mut definitions = Vec::new();
+    for part in children.rest() {
+        let kind = match part.as_rule() {
+            G::decision_def => DefinitionKind::Decision,
+            _ => DefinitionKind::Rule,
+        };
+        definitions.push(lower_definition(part, kind)?);
+    }
+    Ok(VersionDef {
+        name,
+        name_span,
+        effective,
+        until,
+        definitions,
         span,
     })
 }

@@ -96,6 +96,7 @@ fn phrase(rule: G) -> Option<&'static str> {
         G::facts_def => "`facts`",
         G::rule_def => "`rule`",
         G::decision_def => "`decision`",
+        G::version_def => "`version`",
         _ => return None,
     })
 }

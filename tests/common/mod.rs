@@ -23,6 +23,20 @@ pub fn source(path: &Path) -> SourceFile {
     SourceFile::new(path.display().to_string(), text)
 }
 
+/// Parses and checks a policy that must be valid: all its versions.
+pub fn policy(path: &Path) -> policyc::check::Policy {
+    let source = source(path);
+    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let outcome = check::check(&file);
+    assert!(
+        outcome.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        outcome.errors
+    );
+    outcome.policy.expect("checked policy")
+}
+
 /// Parses and checks a policy that must be valid.
 pub fn checked(path: &Path) -> Checked {
     let source = source(path);
