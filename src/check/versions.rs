@@ -139,12 +139,12 @@ fn range_errors(file: &ast::PolicyFile, versions: &[&VersionDef]) -> Vec<CheckEr
             ));
         }
     }
-    if let Some(first) = sorted.first() {
-        if first.effective != file.header.effective {
-            errors.push(range(first.name_span, Some(file.header.span), format!(
+    if let Some(first) = sorted.first()
+        && first.effective != file.header.effective
+    {
+        errors.push(range(first.name_span, Some(file.header.span), format!(
                 "the first version starts on {}, but the policy is effective from {}", first.effective, file.header.effective),
                 "start the first version on the header's effective date, so every date the policy covers has a version".to_owned()));
-        }
     }
     for pair in sorted.windows(2) {
         let [earlier, later] = pair else { continue };
