@@ -266,6 +266,15 @@ pub enum ExprKind {
         /// the episode.
         gap: Duration,
     },
+    /// `table unique (a, b) { | x, any => value, … }`.
+    Table {
+        /// How rows are chosen.
+        hit: HitPolicy,
+        /// The columns' input values.
+        inputs: Vec<Expr>,
+        /// The rows, in order.
+        rows: Vec<TableRow>,
+    },
     /// `age(date)`, `days_between(a, b)`, ….
     Call(Name, Vec<Expr>),
     /// `if c then a else if d then b else e`.
@@ -279,6 +288,37 @@ pub enum ExprKind {
     Record(Vec<(Name, Expr)>),
     /// `[a, b]`.
     List(Vec<Expr>),
+}
+
+/// How a decision table chooses its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitPolicy {
+    /// At most one row may match any input; the checker proves it.
+    Unique,
+    /// The first matching row wins; the checker rejects rows that can never win.
+    First,
+}
+
+/// One row of a decision table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// One cell per input column.
+    pub cells: Vec<Cell>,
+    /// The row's result.
+    pub output: Expr,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// One cell of a decision table row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// `any`: matches every input.
+    Any(Span),
+    /// A value the input must equal.
+    Value(Expr),
+    /// `[a, b]`: the input must equal one of them.
+    List(Vec<Expr>, Span),
 }
 
 /// A length of time as written: `15 days`, `1 year`.
@@ -474,6 +514,19 @@ impl Expr {
             ExprKind::Episode {
                 list, start, end, ..
             } => vec![list, start, end],
+            ExprKind::Table { inputs, rows, .. } => inputs
+                .iter()
+                .chain(rows.iter().flat_map(|row| {
+                    row.cells
+                        .iter()
+                        .flat_map(|cell| match cell {
+                            Cell::Any(_) => Vec::new(),
+                            Cell::Value(e) => vec![e],
+                            Cell::List(items, _) => items.iter().collect(),
+                        })
+                        .chain(std::iter::once(&row.output))
+                }))
+                .collect(),
             ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().collect(),
             ExprKind::If {
                 branches,

@@ -76,59 +76,7 @@ fn collect_facts<'a>(
             NodeKind::Definition(id) => pending.push(*id),
             _ => {}
         }
-        push_children(&node.kind, &mut nodes);
-    }
-}
-
-/// Pushes a node's direct children.
-fn push_children<'a>(kind: &'a NodeKind, out: &mut Vec<&'a Node>) {
-    match kind {
-        NodeKind::Literal(_)
-        | NodeKind::AsOf
-        | NodeKind::Fact(_)
-        | NodeKind::Element { .. }
-        | NodeKind::Definition(_) => {}
-        NodeKind::Field(inner, _) | NodeKind::Not(inner) | NodeKind::Negate(inner) => {
-            out.push(inner);
-        }
-        NodeKind::And(a, b)
-        | NodeKind::Or(a, b)
-        | NodeKind::Compare(_, a, b)
-        | NodeKind::Arith(_, a, b)
-        | NodeKind::DaysBetween(a, b) => out.extend([&**a, &**b]),
-        NodeKind::Within {
-            subject, anchor, ..
-        } => out.extend([&**subject, &**anchor]),
-        NodeKind::Member { subject, set, .. } => {
-            out.push(subject);
-            out.extend(set);
-        }
-        NodeKind::Criteria { items, .. } => out.extend(items.iter().map(|item| &item.node)),
-        NodeKind::Aggregate {
-            list,
-            projection,
-            filter,
-            ..
-        } => {
-            out.push(list);
-            out.extend(projection.as_deref());
-            out.extend(filter.as_deref());
-        }
-        NodeKind::Episode {
-            list, start, end, ..
-        } => out.extend([&**list, &**start, &**end]),
-        NodeKind::Age(birth, on) => {
-            out.push(birth);
-            out.extend(on.as_deref());
-        }
-        NodeKind::If {
-            branches,
-            otherwise,
-        } => {
-            out.extend(branches.iter().flat_map(|(test, value)| [test, value]));
-            out.push(otherwise);
-        }
-        NodeKind::Record(items) | NodeKind::List(items) => out.extend(items),
+        nodes.extend(node.children());
     }
 }
 

@@ -58,7 +58,7 @@ fn collect(node: &Node, out: &mut BTreeMap<usize, CriterionCoverage>) {
             out.entry(item.span.start).or_insert_with(|| entry(item));
         }
     }
-    for child in children(node) {
+    for child in node.children() {
         collect(child, out);
     }
 }
@@ -72,52 +72,6 @@ fn entry(item: &CriterionNode) -> CriterionCoverage {
         seen_false: false,
         seen_unknown: false,
         deciding: false,
-    }
-}
-
-/// The direct sub-nodes of a node.
-fn children(node: &Node) -> Vec<&Node> {
-    match &node.kind {
-        NodeKind::Literal(_)
-        | NodeKind::AsOf
-        | NodeKind::Fact(_)
-        | NodeKind::Element { .. }
-        | NodeKind::Definition(_) => Vec::new(),
-        NodeKind::Field(inner, _) | NodeKind::Not(inner) | NodeKind::Negate(inner) => vec![inner],
-        NodeKind::And(l, r)
-        | NodeKind::Or(l, r)
-        | NodeKind::Compare(_, l, r)
-        | NodeKind::Arith(_, l, r) => {
-            vec![l, r]
-        }
-        NodeKind::DaysBetween(l, r) => vec![l, r],
-        NodeKind::Within {
-            subject, anchor, ..
-        } => vec![subject, anchor],
-        NodeKind::Member { subject, set, .. } => std::iter::once(&**subject).chain(set).collect(),
-        NodeKind::Criteria { items, .. } => items.iter().map(|i| &i.node).collect(),
-        NodeKind::Aggregate {
-            list,
-            projection,
-            filter,
-            ..
-        } => std::iter::once(&**list)
-            .chain(projection.as_deref())
-            .chain(filter.as_deref())
-            .collect(),
-        NodeKind::Episode {
-            list, start, end, ..
-        } => vec![list, start, end],
-        NodeKind::Age(birth, on) => std::iter::once(&**birth).chain(on.as_deref()).collect(),
-        NodeKind::If {
-            branches,
-            otherwise,
-        } => branches
-            .iter()
-            .flat_map(|(c, v)| [c, v])
-            .chain(std::iter::once(&**otherwise))
-            .collect(),
-        NodeKind::Record(items) | NodeKind::List(items) => items.iter().collect(),
     }
 }
 

@@ -184,6 +184,24 @@ pub enum CheckError {
         /// How to fix it.
         help: String,
     },
+    /// A decision table whose rows overlap, leave inputs uncovered, or can
+    /// never be chosen.
+    #[error("{message}")]
+    #[diagnostic(code(policyc::check::table), help("{help}"))]
+    Table {
+        /// The row at fault (or the table).
+        #[label("{what}")]
+        span: Span,
+        /// What the span is: "this row" or "this table".
+        what: String,
+        /// The earlier row involved, if any.
+        #[label("the earlier row")]
+        other: Option<Span>,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: String,
+    },
     /// A built-in type name used for an enum or record, e.g. `enum date { … }`.
     #[error("`{name}` is a built-in type and cannot be redeclared")]
     #[diagnostic(code(policyc::check::reserved_type), help("choose another name"))]

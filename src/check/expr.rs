@@ -103,6 +103,9 @@ impl<'a> ExprChecker<'a> {
                 end,
                 gap,
             } => self.check_episode(list, start, end, *gap, span),
+            ExprKind::Table { hit, inputs, rows } => {
+                self.check_table(*hit, inputs, rows, hint, span)
+            }
             ExprKind::Call(name, args) => self.check_call(name, args, span),
             ExprKind::If {
                 branches,
@@ -503,7 +506,7 @@ impl<'a> ExprChecker<'a> {
     }
 
     /// The common type of the branches so far and one more branch.
-    fn unify(&mut self, so_far: Option<Type>, next: &Node) -> Option<Type> {
+    pub(super) fn unify(&mut self, so_far: Option<Type>, next: &Node) -> Option<Type> {
         let Some(so_far) = so_far else {
             return Some(next.ty.clone());
         };

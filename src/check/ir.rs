@@ -241,6 +241,15 @@ pub enum NodeKind {
         /// The longest gap that continues an episode.
         gap: Duration,
     },
+    /// A decision table.
+    Table {
+        /// How rows are chosen.
+        hit: crate::ast::HitPolicy,
+        /// The input columns.
+        inputs: Vec<Node>,
+        /// The rows, in order.
+        rows: Vec<RowNode>,
+    },
     /// `age(birth)` or `age(birth, on)`: whole years.
     Age(Box<Node>, Option<Box<Node>>),
     /// `days_between(a, b)`: days from a to b.
@@ -271,4 +280,78 @@ pub struct CriterionNode {
     pub node: Node,
     /// Where.
     pub span: Span,
+}
+
+/// A checked row of a decision table.
+#[derive(Debug, Clone)]
+pub struct RowNode {
+    /// Per input: the values it may equal, or `None` for `any`.
+    pub cells: Vec<Option<Vec<Node>>>,
+    /// The row's result.
+    pub output: Node,
+    /// Where the row is written.
+    pub span: Span,
+}
+
+impl Node {
+    /// The direct sub-nodes, for passes that walk the checked tree.
+    pub fn children(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        match &self.kind {
+            NodeKind::Literal(_)
+            | NodeKind::AsOf
+            | NodeKind::Fact(_)
+            | NodeKind::Element { .. }
+            | NodeKind::Definition(_) => {}
+            NodeKind::Field(inner, _) | NodeKind::Not(inner) | NodeKind::Negate(inner) => {
+                out.push(&**inner)
+            }
+            NodeKind::And(a, b)
+            | NodeKind::Or(a, b)
+            | NodeKind::Compare(_, a, b)
+            | NodeKind::Arith(_, a, b)
+            | NodeKind::DaysBetween(a, b) => out.extend([&**a, &**b]),
+            NodeKind::Within {
+                subject, anchor, ..
+            } => out.extend([&**subject, &**anchor]),
+            NodeKind::Member { subject, set, .. } => {
+                out.push(&**subject);
+                out.extend(set);
+            }
+            NodeKind::Criteria { items, .. } => out.extend(items.iter().map(|item| &item.node)),
+            NodeKind::Aggregate {
+                list,
+                projection,
+                filter,
+                ..
+            } => {
+                out.push(&**list);
+                out.extend(projection.as_deref());
+                out.extend(filter.as_deref());
+            }
+            NodeKind::Episode {
+                list, start, end, ..
+            } => out.extend([&**list, &**start, &**end]),
+            NodeKind::Age(birth, on) => {
+                out.push(&**birth);
+                out.extend(on.as_deref());
+            }
+            NodeKind::If {
+                branches,
+                otherwise,
+            } => {
+                out.extend(branches.iter().flat_map(|(c, v)| [c, v]));
+                out.push(&**otherwise);
+            }
+            NodeKind::Table { inputs, rows, .. } => {
+                out.extend(inputs);
+                for row in rows {
+                    out.extend(row.cells.iter().flatten().flatten());
+                    out.push(&row.output);
+                }
+            }
+            NodeKind::Record(items) | NodeKind::List(items) => out.extend(items),
+        }
+        out
+    }
 }

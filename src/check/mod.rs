@@ -13,6 +13,7 @@ mod expr;
 mod ir;
 mod names;
 mod order;
+mod table;
 mod types;
 mod versions;
 

@@ -44,6 +44,17 @@ pub enum EvalError {
         #[label("out of range")]
         span: Span,
     },
+    /// A decision table none of whose rows matches these facts.
+    #[error("no row of this table applies to these facts")]
+    #[diagnostic(
+        code(policyc::eval::no_row),
+        help("add a row for these inputs, or end the table with a row of `any` cells")
+    )]
+    NoRow {
+        /// The table.
+        #[label("no row matched")]
+        span: Span,
+    },
     /// A value whose shape does not match its checked type: a bug in policyc.
     #[error("internal error during evaluation: {what}")]
     #[diagnostic(

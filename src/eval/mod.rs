@@ -12,6 +12,7 @@ mod episode;
 mod error;
 mod node;
 mod ops;
+mod table;
 mod trace;
 
 pub use error::EvalError;

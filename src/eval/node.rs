@@ -83,6 +83,7 @@ impl Evaluator<'_> {
                 end,
                 gap,
             } => self.eval_episode(list, start, end, *gap, span),
+            NodeKind::Table { inputs, rows, .. } => self.eval_table(inputs, rows, span),
             NodeKind::Age(birth, on) => {
                 let birth = self.eval(birth)?;
                 let on = match on {

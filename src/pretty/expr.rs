@@ -179,6 +179,7 @@ impl Printer<'_> {
                 self.expr(end, IF),
                 text(format!(" within {})", duration(gap))),
             ]),
+            ExprKind::Table { hit, inputs, rows } => self.table(*hit, inputs, rows, e.span.end),
             ExprKind::Call(name, args) => concat(vec![
                 text(format!("{}(", name.text)),
                 self.list(args),
@@ -287,6 +288,40 @@ impl Printer<'_> {
         let place = |_: &Printer<'_>, c: &Criterion| (c.span.start, c.span.end);
         let block = self.block(items, end, Block::HardCommas, place, Printer::criterion);
         concat(vec![text(head), block])
+    }
+
+    /// `table HIT (inputs) {`, one row per line, `}`.
+    fn table(&mut self, hit: HitPolicy, inputs: &[Expr], rows: &[TableRow], end: usize) -> Doc {
+        let hit = match hit {
+            HitPolicy::Unique => "unique",
+            HitPolicy::First => "first",
+        };
+        let head = concat(vec![
+            text(format!("table {hit} (")),
+            self.list(inputs),
+            text(") "),
+        ]);
+        let place = |_: &Printer<'_>, r: &TableRow| (r.span.start, r.span.end);
+        let block = self.block(rows, end, Block::HardCommas, place, Printer::row);
+        concat(vec![head, block])
+    }
+
+    /// `| cell, cell => result`.
+    fn row(&mut self, row: &TableRow) -> Doc {
+        let mut parts = vec![text("| ")];
+        for (index, cell) in row.cells.iter().enumerate() {
+            if index > 0 {
+                parts.push(text(", "));
+            }
+            parts.push(match cell {
+                Cell::Any(_) => text("any"),
+                Cell::Value(value) => self.expr(value, SUM),
+                Cell::List(items, _) => concat(vec![text("["), self.list(items), text("]")]),
+            });
+        }
+        parts.push(text(" => "));
+        parts.push(self.expr(&row.output, IF));
+        concat(parts)
     }
 
     /// A criterion: its test, or its words, citation and test on three lines.

@@ -179,8 +179,42 @@ fn compound(kind: &mut ExprKind) {
                 expr(value);
             }
         }
-        _ => {}
+        ExprKind::Table { inputs, rows, .. } => {
+            inputs.iter_mut().for_each(expr);
+            rows.iter_mut().for_each(row);
+        }
+        // Handled by `expr` itself; listed so a new kind cannot be missed.
+        ExprKind::Bool(_)
+        | ExprKind::Integer(_)
+        | ExprKind::Decimal(_)
+        | ExprKind::Text(_)
+        | ExprKind::Date(_)
+        | ExprKind::Duration(_)
+        | ExprKind::AsOf
+        | ExprKind::Path(_)
+        | ExprKind::Field(..)
+        | ExprKind::Unary(..)
+        | ExprKind::Binary(..)
+        | ExprKind::Within { .. }
+        | ExprKind::Member { .. }
+        | ExprKind::Call(..)
+        | ExprKind::List(_) => {}
     }
+}
+
+fn row(row: &mut TableRow) {
+    row.span = Span::default();
+    for c in &mut row.cells {
+        match c {
+            Cell::Any(span) => *span = Span::default(),
+            Cell::Value(value) => expr(value),
+            Cell::List(items, span) => {
+                items.iter_mut().for_each(expr);
+                *span = Span::default();
+            }
+        }
+    }
+    expr(&mut row.output);
 }
 
 fn criterion(item: &mut Criterion) {

@@ -227,6 +227,7 @@ fn lower_primary(pair: Pair<'_, G>) -> Result<Expr> {
         G::aggregate => lower_aggregate(pair)?,
         G::call => lower_call(pair)?,
         G::episode => lower_episode(pair)?,
+        G::table => lower_table(pair)?,
         G::conditional => lower_conditional(pair)?,
         G::record_literal => lower_record_literal(pair)?,
         G::list_literal => ExprKind::List(inner(pair).map(lower_expr).collect::<Result<Vec<_>>>()?),
@@ -386,6 +387,77 @@ fn lower_aggregate(pair: Pair<'_, G>) -> Result<ExprKind> {
         projection: projection.map(Box::new),
         list: Box::new(list),
         filter: filter.map(Box::new),
+    })
+}
+
+fn lower_table(pair: Pair<'_, G>) -> Result<ExprKind> {
+    let span = span_of(&pair);
+    let mut children = Children::of(pair);
+    let hit = match children.expect(G::hit_policy)?.as_str() {
+        "unique" => HitPolicy::Unique,
+        _ => HitPolicy::First,
+    };
+    let mut inputs = Vec::new();
+    let mut rows = Vec::new();
+    for part in children.rest() {
+        match part.as_rule() {
+            G::table_row => rows.push(lower_row(part)?),
+            _ => inputs.push(lower_expr(part)?),
+        }
+    }
+    if rows.is_empty() {
+        return Err(SyntaxError::EmptyCriteria {
+            span,
+            quantifier: "table".to_owned(),
+        });
+    }
+    for row in &rows {
+        if row.cells.len() != inputs.len() {
+            return Err(SyntaxError::AggregateShape {
+                span: row.span,
+                message: format!(
+                    "this row has {} cells, but the table has {} inputs",
+                    row.cells.len(),
+                    inputs.len()
+                ),
+                help:
+                    "give one cell per input, in the order of the inputs; `any` matches every value"
+                        .to_owned(),
+            });
+        }
+    }
+    Ok(ExprKind::Table { hit, inputs, rows })
+}
+
+fn lower_row(pair: Pair<'_, G>) -> Result<TableRow> {
+    let span = span_of(&pair);
+    let mut parts: Vec<Pair<'_, G>> = inner(pair).collect();
+    let output = parts
+        .pop()
+        .ok_or_else(|| internal(span, "row without a result".to_owned()))?;
+    let cells = parts
+        .into_iter()
+        .map(lower_cell)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(TableRow {
+        cells,
+        output: lower_expr(output)?,
+        span,
+    })
+}
+
+fn lower_cell(pair: Pair<'_, G>) -> Result<Cell> {
+    let span = span_of(&pair);
+    let inner_pair = Children::of(pair).any()?;
+    Ok(match inner_pair.as_rule() {
+        G::any_cell => Cell::Any(span),
+        G::list_literal => Cell::List(
+            inner(inner_pair)
+                .map(lower_expr)
+                .collect::<Result<Vec<_>>>()?,
+            span,
+        ),
+        _ => Cell::Value(lower_expr(inner_pair)?),
     })
 }
 

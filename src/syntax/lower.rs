@@ -73,6 +73,7 @@ fn is_keyword(rule: G) -> bool {
             | G::kw_all
             | G::kw_episode
             | G::kw_version
+            | G::kw_table
             | G::kw_effective
             | G::kw_until
             | G::kw_from
