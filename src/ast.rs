@@ -55,6 +55,17 @@ pub enum Item {
     Definition(Definition),
     /// `version "name" effective DATE until DATE { … }`.
     Version(VersionDef),
+    /// `import "file.policy"`.
+    Import(Import),
+}
+
+/// `import "file.policy"`: use another file's enums, records, facts and rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    /// The path, relative to the importing file.
+    pub path: String,
+    /// The whole import line.
+    pub span: Span,
 }
 
 /// Rules and decisions in force for a range of dates.

@@ -2,7 +2,7 @@
 //! diagnostic plus its source → text, graphical or JSON.
 
 use crate::source::SourceFile;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler, NamedSource};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, JSONReportHandler};
 use std::fmt;
 
 /// How diagnostics are written.
@@ -20,7 +20,37 @@ pub enum Style {
 /// A diagnostic paired with the source it points into.
 struct WithSource<'a> {
     inner: &'a dyn Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Routed>,
+}
+
+/// A policy's sources for miette: a span is read from the file (main or
+/// imported) its offset falls in, under that file's name.
+struct Routed(SourceFile);
+
+impl miette::SourceCode for Routed {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let (file, local) = self.0.locate(span.offset());
+        let base = span.offset() - local;
+        let local_span = miette::SourceSpan::new(local.into(), span.len());
+        let text: &'a str = &file.text;
+        let contents = text.read_span(&local_span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            file.name.to_string(),
+            contents.data(),
+            miette::SourceSpan::new(
+                (contents.span().offset() + base).into(),
+                contents.span().len(),
+            ),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for WithSource<'_> {
@@ -61,7 +91,7 @@ impl Diagnostic for WithSource<'_> {
 pub fn render(diagnostic: &dyn Diagnostic, source: Option<&SourceFile>, style: Style) -> String {
     let wrapped = WithSource {
         inner: diagnostic,
-        source: source.map(|s| NamedSource::new(s.name.as_ref(), s.text.to_string())),
+        source: source.map(|s| Routed(s.clone())),
     };
     let mut out = String::new();
     let result = match style {

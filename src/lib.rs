@@ -46,6 +46,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod imports;
 pub mod pretty;
 pub mod source;
 pub mod suggest;

@@ -9,6 +9,10 @@ pub struct SourceFile {
     pub name: Arc<str>,
     /// The whole text.
     pub text: Arc<str>,
+    /// Files this one imports, each with the offset its spans start at:
+    /// spans of imported definitions are offsets past the end of this text,
+    /// so one span type can point into any file of a policy.
+    pub imported: Arc<[(usize, SourceFile)]>,
 }
 
 impl SourceFile {
@@ -17,7 +21,17 @@ impl SourceFile {
         Self {
             name: name.into(),
             text: text.into(),
+            imported: Arc::from(Vec::new()),
         }
+    }
+
+    /// The file a global offset falls in, and the offset within it.
+    pub fn locate(&self, offset: usize) -> (&SourceFile, usize) {
+        self.imported
+            .iter()
+            .rev()
+            .find(|(base, _)| offset >= *base)
+            .map_or((self, offset), |(base, file)| (file, offset - base))
     }
 
     /// The text a span covers, or `""` when the span does not fit the text.

@@ -5,8 +5,8 @@ use super::CliError;
 use super::run::Settings;
 use crate::check::{self, Policy};
 use crate::diagnostic;
+use crate::imports;
 use crate::source::SourceFile;
-use crate::syntax;
 use std::path::Path;
 
 /// Why a file could not be used.
@@ -48,10 +48,13 @@ pub(crate) fn policy(
 ) -> Result<(Policy, SourceFile), Failure> {
     let source = read(path, settings, stderr)?;
     let style = settings.diagnostics;
-    let file = syntax::parse(&source).map_err(|errors| {
-        stderr.push_str(&diagnostic::render_all(&errors, Some(&source), style));
+    let loaded = imports::load(source, path).map_err(|failure| {
+        let source = Some(&failure.source);
+        stderr.push_str(&diagnostic::render_all(&failure.syntax, source, style));
+        stderr.push_str(&diagnostic::render_all(&failure.imports, source, style));
         Failure::Input
     })?;
+    let (file, source) = (loaded.file, loaded.source);
     let outcome = check::check(&file);
     stderr.push_str(&diagnostic::render_all(
         &outcome.errors,

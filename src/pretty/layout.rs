@@ -67,6 +67,7 @@ impl Printer<'_> {
             Item::Facts(def) => (def.span.start, end_of_block(def.span.end)),
             Item::Definition(def) => (def.span.start, def.span.end),
             Item::Version(def) => (def.span.start, def.span.end),
+            Item::Import(import) => (import.span.start, import.span.end),
         }
     }
 
@@ -104,6 +105,7 @@ impl Printer<'_> {
             }
             Item::Definition(def) => self.definition(def),
             Item::Version(def) => self.version(def),
+            Item::Import(import) => text(format!("import {}", quoted(&import.path))),
         }
     }
 

@@ -64,6 +64,7 @@ fn item(item: &mut Item) {
             def.fields.iter_mut().for_each(field);
         }
         Item::Definition(def) => definition(def),
+        Item::Import(import) => import.span = Span::default(),
         Item::Version(version) => {
             version.name_span = Span::default();
             version.span = Span::default();

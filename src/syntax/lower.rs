@@ -74,6 +74,7 @@ fn is_keyword(rule: G) -> bool {
             | G::kw_episode
             | G::kw_version
             | G::kw_table
+            | G::kw_import
             | G::kw_effective
             | G::kw_until
             | G::kw_from
@@ -170,6 +171,11 @@ fn lower_item(pair: Pair<'_, G>) -> Result<Item> {
         G::rule_def => Item::Definition(lower_definition(pair, DefinitionKind::Rule)?),
         G::decision_def => Item::Definition(lower_definition(pair, DefinitionKind::Decision)?),
         G::version_def => Item::Version(lower_version(pair)?),
+        G::import_def => {
+            let span = span_of(&pair);
+            let path = lower_text(Children::of(pair).expect(G::text)?)?;
+            Item::Import(Import { path, span })
+        }
         other => {
             return Err(internal(
                 span_of(&pair),

@@ -101,6 +101,7 @@ fn phrase(rule: G) -> Option<&'static str> {
         G::rule_def => "`rule`",
         G::decision_def => "`decision`",
         G::version_def => "`version`",
+        G::import_def => "`import`",
         _ => return None,
     })
 }
