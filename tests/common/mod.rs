@@ -37,18 +37,9 @@ pub fn policy(path: &Path) -> policyc::check::Policy {
     outcome.policy.expect("checked policy")
 }
 
-/// Parses and checks a policy that must be valid.
+/// Parses and checks a policy that must be valid (its latest version).
 pub fn checked(path: &Path) -> Checked {
-    let source = source(path);
-    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-    let outcome = check::check(&file);
-    assert!(
-        outcome.errors.is_empty(),
-        "{}: {:?}",
-        path.display(),
-        outcome.errors
-    );
-    outcome.checked.expect("checked policy")
+    policy(path).latest().cloned().expect("a version")
 }
 
 /// Evaluates the decision named by the facts file's folder, with explanations.
