@@ -13,7 +13,6 @@ mod common;
 
 use policyc::cases;
 use std::path::Path;
-use std::process::Command;
 
 fn run_file(path: &Path) -> (Vec<cases::CaseOutcome>, String) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -52,13 +51,8 @@ fn a_broken_expectation_reads_as_a_diff() {
 
 #[test]
 fn the_command_exits_1_on_failure_and_counts() {
-    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(["test", "tests/fixtures/cases/broken.cases.yaml"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (code, stdout, _) = common::policyc(&["test", "tests/fixtures/cases/broken.cases.yaml"]);
+    assert_eq!(code, 1);
     assert!(stdout.ends_with("0 passed, 4 failed\n"), "{stdout}");
 }
 

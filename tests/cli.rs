@@ -8,42 +8,30 @@
 
 //! The command line end to end: output and exit codes.
 
-use std::process::Command;
-
-/// Runs policyc; returns (exit code, stdout, stderr).
-fn policyc(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+mod common;
 
 const POLICY: &str = "policies/mn_irts.policy";
 const ADMITTED: &str = "examples/irts/admission/admitted.json";
 
 #[test]
 fn check_accepts_shipped_policies() {
-    let (code, stdout, stderr) = policyc(&["check", POLICY]);
+    let (code, stdout, stderr) = common::policyc(&["check", POLICY]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     insta::assert_snapshot!(stdout, @"ok: policies/mn_irts.policy (13 decisions, 6 rules)");
 }
 
 #[test]
 fn check_reports_every_mistake_and_exits_1() {
-    let (code, _, stderr) = policyc(&["check", "tests/fixtures/check/three_mistakes.policy"]);
+    let (code, _, stderr) =
+        common::policyc(&["check", "tests/fixtures/check/three_mistakes.policy"]);
     assert_eq!(code, 1);
     assert_eq!(stderr.matches("policyc::check::").count(), 3, "{stderr}");
 }
 
 #[test]
 fn eval_json_has_the_documented_shape() {
-    let (code, stdout, _) = policyc(&["eval", POLICY, "--facts", ADMITTED, "--format", "json"]);
+    let (code, stdout, _) =
+        common::policyc(&["eval", POLICY, "--facts", ADMITTED, "--format", "json"]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(json["policy"], "mn_irts");
@@ -59,7 +47,7 @@ fn eval_json_has_the_documented_shape() {
 #[test]
 fn as_of_flag_overrides_the_facts_file() {
     // A year later, both hospitalizations are more than a year old.
-    let (code, stdout, _) = policyc(&[
+    let (code, stdout, _) = common::policyc(&[
         "eval",
         POLICY,
         "--facts",
@@ -82,17 +70,17 @@ fn missing_as_of_is_a_usage_error() {
     let facts = dir.join("no_as_of.json");
     std::fs::write(&facts, r#"{"recipient": {"homeless": true}}"#).expect("write");
     let (code, stdout, stderr) =
-        policyc(&["eval", POLICY, "--facts", facts.to_str().expect("utf-8")]);
+        common::policyc(&["eval", POLICY, "--facts", facts.to_str().expect("utf-8")]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     insta::assert_snapshot!(stderr);
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let bad_date = policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "03/01/2026"]);
+    let bad_date = common::policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "03/01/2026"]);
     assert_eq!(bad_date.0, 2, "{}", bad_date.2);
     insta::assert_snapshot!("bad_as_of", bad_date.2);
-    let unknown = policyc(&[
+    let unknown = common::policyc(&[
         "eval",
         POLICY,
         "--facts",
@@ -102,15 +90,15 @@ fn usage_errors_exit_2() {
     ]);
     assert_eq!(unknown.0, 2);
     insta::assert_snapshot!("unknown_decision", unknown.2);
-    let no_file = policyc(&["check", "policies/does_not_exist.policy"]);
+    let no_file = common::policyc(&["check", "policies/does_not_exist.policy"]);
     assert_eq!(no_file.0, 2);
-    let no_args = policyc(&["eval", POLICY]);
+    let no_args = common::policyc(&["eval", POLICY]);
     assert_eq!(no_args.0, 2);
 }
 
 #[test]
 fn decision_flag_selects_decisions() {
-    let (code, stdout, _) = policyc(&[
+    let (code, stdout, _) = common::policyc(&[
         "eval",
         POLICY,
         "--facts",
@@ -136,7 +124,7 @@ fn invalid_utf8_policy_is_an_input_error() {
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("latin1.policy");
     std::fs::write(&path, b"policy caf\xe9\n").expect("write");
-    let (code, _, stderr) = policyc(&["check", path.to_str().expect("utf-8")]);
+    let (code, _, stderr) = common::policyc(&["check", path.to_str().expect("utf-8")]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("is not UTF-8 text"), "{stderr}");
 }
@@ -149,11 +137,11 @@ fn a_date_no_version_covers_is_an_input_error() {
     std::fs::write(&facts, r#"{"member": {"age": 19}}"#).expect("write");
     let facts = facts.to_str().expect("utf-8");
     let policy = "tests/fixtures/versions/amended.policy";
-    let before = policyc(&["eval", policy, "--facts", facts, "--as-of", "2019-12-31"]);
+    let before = common::policyc(&["eval", policy, "--facts", facts, "--as-of", "2019-12-31"]);
     assert_eq!(before.0, 1, "{}", before.2);
     insta::assert_snapshot!("not_in_force", before.2);
     // The date of service picks the version; the as-of date stays for ages and windows.
-    let adopted = policyc(&[
+    let adopted = common::policyc(&[
         "eval",
         policy,
         "--facts",
@@ -171,6 +159,6 @@ fn a_date_no_version_covers_is_an_input_error() {
     );
     assert!(adopted.1.contains("eligible: false"), "{}", adopted.1);
     // An unversioned policy is in force from its effective date only.
-    let early = policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "2012-02-06"]);
+    let early = common::policyc(&["eval", POLICY, "--facts", ADMITTED, "--as-of", "2012-02-06"]);
     assert_eq!(early.0, 1, "{}", early.2);
 }

@@ -20,7 +20,6 @@ use policyc::source::SourceFile;
 use policyc::{eval, facts};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The policy each examples folder belongs to.
 const EXAMPLES: [(&str, &str); 3] = [
@@ -308,34 +307,20 @@ fn describe_json_has_the_documented_shape() {
     );
 }
 
-/// Runs policyc; returns (exit code, stdout, stderr).
-fn policyc(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn command_writes_each_form_and_exits_as_elsewhere() {
     let policy = "policies/nm_recovery_services.policy";
     let checked = common::checked(Path::new(policy));
-    let (code, stdout, stderr) = policyc(&["describe", policy]);
+    let (code, stdout, stderr) = common::policyc(&["describe", policy]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(stdout, describe_text(&checked));
-    let (code, stdout, _) = policyc(&["describe", policy, "--format", "json"]);
+    let (code, stdout, _) = common::policyc(&["describe", policy, "--format", "json"]);
     assert_eq!(code, 0);
     assert_eq!(
         serde_json::from_str::<Value>(&stdout).expect("json"),
         describe_json(&checked)
     );
-    let (code, stdout, _) = policyc(&["describe", policy, "--json-schema"]);
+    let (code, stdout, _) = common::policyc(&["describe", policy, "--json-schema"]);
     assert_eq!(code, 0);
     assert_eq!(
         serde_json::from_str::<Value>(&stdout).expect("json"),
@@ -343,11 +328,11 @@ fn command_writes_each_form_and_exits_as_elsewhere() {
     );
 
     let (code, stdout, stderr) =
-        policyc(&["describe", "tests/fixtures/check/three_mistakes.policy"]);
+        common::policyc(&["describe", "tests/fixtures/check/three_mistakes.policy"]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert_eq!(stderr.matches("policyc::check::").count(), 3, "{stderr}");
-    let (code, _, _) = policyc(&["describe", "policies/no_such.policy"]);
+    let (code, _, _) = common::policyc(&["describe", "policies/no_such.policy"]);
     assert_eq!(code, 2);
-    let (code, _, _) = policyc(&["describe", policy, "--json-schema", "--format", "json"]);
+    let (code, _, _) = common::policyc(&["describe", policy, "--json-schema", "--format", "json"]);
     assert_eq!(code, 2);
 }

@@ -9,13 +9,14 @@
 //! `policyc fmt`: idempotent, meaning-preserving, comment-keeping, on every
 //! policy the repository holds and on generated syntax trees.
 
+mod common;
+
 use policyc::ast::*;
 use policyc::pretty;
 use policyc::source::{SourceFile, Span};
 use policyc::syntax;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Every `.policy` file below `dir`, in name order.
 fn policy_files(dir: &Path) -> Vec<PathBuf> {
@@ -94,20 +95,6 @@ fn syntax_errors_are_reported_not_formatted() {
     }
 }
 
-/// Runs policyc; returns (exit code, stdout, stderr).
-fn policyc(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn fmt_command_rewrites_then_check_passes() {
     let dir = std::env::temp_dir().join(format!("policyc-fmt-{}", std::process::id()));
@@ -117,11 +104,11 @@ fn fmt_command_rewrites_then_check_passes() {
     let dir_arg = dir.display().to_string();
     let file_arg = file.display().to_string();
 
-    let (code, stdout, _) = policyc(&["fmt", "--check", &dir_arg]);
+    let (code, stdout, _) = common::policyc(&["fmt", "--check", &dir_arg]);
     assert_eq!((code, stdout), (1, format!("would reformat: {file_arg}\n")));
-    let (code, stdout, _) = policyc(&["fmt", &dir_arg]);
+    let (code, stdout, _) = common::policyc(&["fmt", &dir_arg]);
     assert_eq!((code, stdout), (0, format!("reformatted: {file_arg}\n")));
-    let (code, stdout, _) = policyc(&["fmt", "--check", &file_arg]);
+    let (code, stdout, _) = common::policyc(&["fmt", "--check", &file_arg]);
     assert_eq!((code, stdout.as_str()), (0, ""));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -129,8 +116,8 @@ fn fmt_command_rewrites_then_check_passes() {
 #[test]
 fn fmt_command_renders_syntax_errors_like_check() {
     let path = "tests/fixtures/check/missing_equals.policy";
-    let (code, _, stderr) = policyc(&["fmt", "--check", path]);
-    let (_, _, check_stderr) = policyc(&["check", path]);
+    let (code, _, stderr) = common::policyc(&["fmt", "--check", path]);
+    let (_, _, check_stderr) = common::policyc(&["check", path]);
     assert_eq!((code, stderr), (1, check_stderr));
 }
 

@@ -87,3 +87,17 @@ pub fn render(policy: &Checked, determination: &eval::Determination) -> (String,
         serde_json::to_string_pretty(&explain::to_json(policy, determination)).expect("json");
     (human, json)
 }
+
+/// Runs the `policyc` binary without colour; returns (exit code, stdout, stderr).
+pub fn policyc(args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_policyc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
