@@ -1,6 +1,7 @@
 //! The command line: argument parsing, loading files, and mapping outcomes to
 //! exit codes (0 success, 1 policy or facts errors, 2 usage errors).
 
+mod batch;
 mod describe;
 mod error;
 mod fmt;
@@ -76,8 +77,18 @@ pub struct EvalArgs {
     /// The `.policy` file.
     pub file: PathBuf,
     /// The facts file (JSON, or YAML when named .yaml/.yml).
-    #[arg(long)]
-    pub facts: PathBuf,
+    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    pub facts: Option<PathBuf>,
+    /// Evaluate many members: one JSON facts object per line of this file
+    /// (`-` for standard input); writes one JSON result per line, in order.
+    #[arg(long, value_name = "INPUT.ndjson", conflicts_with = "format")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: write the results to this file instead of standard output.
+    #[arg(long, value_name = "OUT", requires = "batch", conflicts_with = "facts")]
+    pub output: Option<PathBuf>,
+    /// With --batch: evaluate on this many threads (default: all cores).
+    #[arg(long, value_name = "N", requires = "batch", conflicts_with = "facts")]
+    pub threads: Option<std::num::NonZeroUsize>,
     /// The date to evaluate as of: YYYY-MM-DD or `today`. Overrides the facts
     /// file's `as_of`; one of the two is required.
     #[arg(long)]
@@ -176,6 +187,10 @@ pub fn run(cli: &Cli, stdout_is_terminal: bool, stderr_is_terminal: bool) -> (Ou
     let mut output = Output::default();
     let outcome = match &cli.command {
         Command::Check { files } => run::check(files, &settings, &mut output),
+        Command::Eval(args) if args.batch.is_some() => {
+            let progress = stderr_is_terminal && cli.error_format == ErrorFormat::Human;
+            batch::eval(args, &settings, progress, &mut output)
+        }
         Command::Eval(args) => run::eval(args, &settings, &mut output),
         Command::Describe {
             file,

@@ -119,7 +119,9 @@ fn load_facts(
     stderr: &mut String,
 ) -> Result<facts::Facts, Outcome> {
     let style = settings.diagnostics;
-    let source = load::read(&args.facts, settings, stderr).map_err(|f| f.outcome())?;
+    // clap requires --facts whenever --batch is absent.
+    let path = args.facts.as_deref().ok_or(Outcome::Usage)?;
+    let source = load::read(path, settings, stderr).map_err(|f| f.outcome())?;
     let format = facts::Format::from_name(&source.name);
     let loaded = facts::load(&source, format, checked.schema()).map_err(|errors| {
         stderr.push_str(&diagnostic::render_all(&errors, Some(&source), style));
@@ -177,7 +179,9 @@ fn not_in_force(policy: &crate::check::Policy, date: jiff::civil::Date) -> CliEr
 }
 
 /// The `--date-of-service` date, if given.
-fn parse_date_of_service(given: Option<&str>) -> Result<Option<jiff::civil::Date>, CliError> {
+pub(super) fn parse_date_of_service(
+    given: Option<&str>,
+) -> Result<Option<jiff::civil::Date>, CliError> {
     let Some(given) = given else { return Ok(None) };
     crate::syntax::parse_date(given)
         .map(Some)
@@ -189,7 +193,7 @@ fn parse_date_of_service(given: Option<&str>) -> Result<Option<jiff::civil::Date
 }
 
 /// The `--as-of` date, if given: a date or `today` (the local calendar date).
-fn parse_as_of(given: Option<&str>) -> Result<Option<jiff::civil::Date>, CliError> {
+pub(super) fn parse_as_of(given: Option<&str>) -> Result<Option<jiff::civil::Date>, CliError> {
     let Some(given) = given else { return Ok(None) };
     if given == "today" {
         return Ok(Some(jiff::Zoned::now().date()));
@@ -202,7 +206,7 @@ fn parse_as_of(given: Option<&str>) -> Result<Option<jiff::civil::Date>, CliErro
         })
 }
 
-fn decision_ids(checked: &Checked, names: &[String]) -> Result<Vec<DefId>, CliError> {
+pub(super) fn decision_ids(checked: &Checked, names: &[String]) -> Result<Vec<DefId>, CliError> {
     names
         .iter()
         .map(|name| {

@@ -79,6 +79,13 @@ impl<'a> Converter<'a> {
                     Type::List(_) => "write a list as [ … ]".to_owned(),
                     Type::Record(_) => "write a record as { … }".to_owned(),
                     Type::Text => "write text in quotes, e.g. \"27053\"".to_owned(),
+                    Type::Enum(id) => match self.schema.enumeration(*id) {
+                        Some(info) => format!(
+                            "write one of the values as text in quotes: {}",
+                            info.variants.join(", ")
+                        ),
+                        None => "write the value as text in quotes".to_owned(),
+                    },
                     _ => "use null or leave the key out if the fact is not known".to_owned(),
                 };
                 self.wrong(ty, json, &help)

@@ -9,6 +9,7 @@
 
 mod convert;
 mod error;
+mod strict;
 
 pub use error::{FactsError, FactsWarning};
 
@@ -97,7 +98,13 @@ pub fn load(
 
 fn parse_document(source: &SourceFile, format: Format) -> Result<serde_json::Value, FactsError> {
     match format {
-        Format::Json => serde_json::from_str(&source.text).map_err(|e| {
+        // A byte-order mark is not JSON: read it as three spaces, which keeps
+        // every offset in the file the same.
+        Format::Json => match source.text.strip_prefix('\u{feff}') {
+            Some(rest) => json_document(&format!("   {rest}")),
+            None => json_document(&source.text),
+        }
+        .map_err(|e| {
             let offset = source.offset_of(e.line(), e.column());
             FactsError::Syntax {
                 span: Span::new(offset, offset),
@@ -105,21 +112,48 @@ fn parse_document(source: &SourceFile, format: Format) -> Result<serde_json::Val
                 message: strip_position(&e.to_string()),
             }
         }),
-        Format::Yaml => serde_yaml_ng::from_str(&source.text).map_err(|e| {
+        Format::Yaml => yaml_document(&source.text).map_err(|e| {
             let offset = e.location().map_or(0, |l| l.index());
+            let mut message = strip_position(&e.to_string());
+            if source
+                .text
+                .get(offset..)
+                .is_some_and(|t| t.starts_with('\t'))
+            {
+                message.push_str(" (a tab: indent YAML with spaces only)");
+            }
             FactsError::Syntax {
                 span: Span::new(offset, offset),
                 format: "YAML".to_owned(),
-                message: strip_position(&e.to_string()),
+                message,
             }
         }),
     }
 }
 
+/// A JSON document, rejecting a key given twice in one object.
+fn json_document(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = strict::Strict { path: "" }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// A YAML document, rejecting a key given twice in one mapping.
+fn yaml_document(text: &str) -> Result<serde_json::Value, serde_yaml_ng::Error> {
+    use serde::de::DeserializeSeed;
+    strict::Strict { path: "" }.deserialize(serde_yaml_ng::Deserializer::from_str(text))
+}
+
 /// Drops the " at line L column C" tail a parser adds; the label shows it.
 fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message.get(..index).unwrap_or(message).to_owned(),
-        None => message.to_owned(),
+    let message = match message.find(" at line ") {
+        Some(index) => message.get(..index).unwrap_or(message),
+        None => message,
+    };
+    if message.ends_with("recursion limit exceeded") {
+        return format!("{message}: lists and objects are nested more than 128 deep");
     }
+    message.to_owned()
 }

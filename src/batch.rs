@@ -1,0 +1,365 @@
+//! Batch evaluation: one member's facts per line of NDJSON in, one JSON
+//! result per line out, in input order.
+//!
+//! Lines are read in bounded chunks; each chunk is evaluated in parallel on a
+//! rayon thread pool, then written in order before the next chunk is read, so
+//! memory stays flat whatever the size of the input. A line that cannot be
+//! evaluated (invalid JSON, a fact of the wrong type, no as-of date, a date no
+//! version covers, an evaluation error, a blank line) gives an error line and
+//! the run goes on: input lines and output lines always match one to one.
+
+mod summary;
+
+pub use summary::{DecisionCounts, Summary};
+
+use crate::check::{Checked, DefId, Policy};
+use crate::source::SourceFile;
+use crate::{eval, explain, facts};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde_json::{Map, Value as Json};
+use std::io::{self, BufRead, Write};
+use thiserror::Error;
+
+/// How many lines are read, evaluated and written at a time by default.
+pub const CHUNK_LINES: usize = 4096;
+
+/// What every line is evaluated with.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The as-of date for every line; each line's own `as_of` when absent.
+    pub as_of: Option<Date>,
+    /// The date that picks the version in force; the as-of date when absent.
+    pub date_of_service: Option<Date>,
+    /// Only these decisions, in this order; all decisions when empty.
+    pub decisions: Vec<String>,
+    /// Whether each result carries its trace.
+    pub explain: bool,
+}
+
+/// A `--decision` name that no version of the policy has.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("the policy has no decision `{name}`")]
+pub struct UnknownDecision {
+    /// The name given.
+    pub name: String,
+}
+
+/// Why one line gives no determination: one message per problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    first: String,
+    rest: Vec<String>,
+}
+
+impl LineError {
+    /// An error with a single message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            first: message.into(),
+            rest: Vec::new(),
+        }
+    }
+
+    /// An error listing several problems, or `None` when there are none.
+    pub fn from_messages(messages: impl IntoIterator<Item = String>) -> Option<Self> {
+        let mut messages = messages.into_iter();
+        let first = messages.next()?;
+        Some(Self {
+            first,
+            rest: messages.collect(),
+        })
+    }
+
+    /// The first (usually the only) problem.
+    pub fn message(&self) -> &str {
+        &self.first
+    }
+
+    /// Every problem, in the order found.
+    pub fn messages(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.first.as_str()).chain(self.rest.iter().map(String::as_str))
+    }
+
+    /// The error line: `{"line", "error", "details"?}`, with `details`
+    /// listing every message when there are several.
+    pub fn to_json(&self, line: u64) -> Json {
+        let mut out = Map::new();
+        out.insert("line".into(), Json::from(line));
+        out.insert("error".into(), Json::from(self.first.as_str()));
+        if !self.rest.is_empty() {
+            out.insert("details".into(), self.messages().map(Json::from).collect());
+        }
+        Json::Object(out)
+    }
+}
+
+/// A policy and options, ready to evaluate lines; shareable across threads.
+#[derive(Debug)]
+pub struct Batch<'a> {
+    policy: &'a Policy,
+    options: Options,
+}
+
+impl<'a> Batch<'a> {
+    /// Prepares a batch; fails when a decision asked for is in no version.
+    pub fn new(policy: &'a Policy, options: Options) -> Result<Self, UnknownDecision> {
+        for name in &options.decisions {
+            if policy.versions().iter().all(|v| v.decision(name).is_none()) {
+                return Err(UnknownDecision { name: name.clone() });
+            }
+        }
+        Ok(Self { policy, options })
+    }
+
+    /// Evaluates one line of facts: the same document `eval --format json`
+    /// writes, plus `"warnings"` when the facts have any; or why it cannot.
+    pub fn evaluate_line(&self, text: &str) -> Result<Json, LineError> {
+        if text.trim().is_empty() {
+            return Err(LineError::new(
+                "blank line: expected one JSON object of facts",
+            ));
+        }
+        let latest = self
+            .policy
+            .latest()
+            .ok_or_else(|| LineError::new("the policy has no version"))?;
+        let source = SourceFile::new("batch line", text);
+        // Every version shares the facts schema, so any version can load them.
+        let loaded = facts::load(&source, facts::Format::Json, latest.schema()).map_err(|e| {
+            LineError::from_messages(e.iter().map(ToString::to_string))
+                .unwrap_or_else(|| LineError::new("the facts could not be read"))
+        })?;
+        let as_of = self.options.as_of.or(loaded.as_of).ok_or_else(|| {
+            LineError::new(
+                "no as-of date: give the line an \"as_of\": \"YYYY-MM-DD\", or pass --as-of",
+            )
+        })?;
+        let checked = self.version(self.options.date_of_service.unwrap_or(as_of))?;
+        let decisions = decision_ids(checked, &self.options.decisions)?;
+        let options = eval::Options {
+            explain: self.options.explain,
+        };
+        let determination = eval::evaluate(checked, &loaded.root, as_of, &decisions, options)
+            .map_err(|e| LineError::new(e.to_string()))?;
+        let mut json = explain::to_json(checked, &determination);
+        add_warnings(&mut json, &loaded.warnings);
+        Ok(json)
+    }
+
+    /// The version in force on `date`.
+    fn version(&self, date: Date) -> Result<&'a Checked, LineError> {
+        self.policy.in_force(date).ok_or_else(|| {
+            LineError::new(format!("no version of the policy is in force on {date}"))
+        })
+    }
+}
+
+/// The ids of the decisions named, in `checked` (the version in force).
+fn decision_ids(checked: &Checked, names: &[String]) -> Result<Vec<DefId>, LineError> {
+    names
+        .iter()
+        .map(|name| {
+            checked.decision(name).ok_or_else(|| {
+                let version = checked.version().map_or("", |v| v.name.as_str());
+                LineError::new(format!(
+                    "the version \"{version}\" of the policy in force has no decision `{name}`"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Adds `"warnings": [...]` (each warning's message) when there are any.
+fn add_warnings(json: &mut Json, warnings: &[facts::FactsWarning]) {
+    if let (false, Json::Object(map)) = (warnings.is_empty(), json) {
+        let messages = warnings.iter().map(|w| Json::from(w.to_string()));
+        map.insert("warnings".into(), messages.collect());
+    }
+}
+
+/// A line as read: its text, or why it is not text.
+type RawLine = Result<String, LineError>;
+
+/// One line's output, rendered on a worker thread.
+struct Rendered {
+    /// The compact JSON line, without its line break.
+    text: String,
+    /// Each decision's name and value, for the summary; `None` for an error.
+    values: Option<Vec<(String, Json)>>,
+}
+
+/// How far a run has got, reported after each chunk is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Lines read and written so far.
+    pub lines: u64,
+    /// Bytes of input read so far.
+    pub bytes: u64,
+}
+
+/// Why a run stopped before the end of its input.
+#[derive(Debug, Error)]
+pub enum RunError {
+    /// The input could not be read.
+    #[error("cannot read the input: {0}")]
+    Read(io::Error),
+    /// The output could not be written.
+    #[error("cannot write the output: {0}")]
+    Write(io::Error),
+}
+
+/// Evaluates every line of an input in order, in parallel, chunk by chunk.
+#[derive(Debug)]
+pub struct Runner<'a> {
+    batch: &'a Batch<'a>,
+    pool: &'a rayon::ThreadPool,
+    chunk_lines: usize,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner evaluating on `pool`, [`CHUNK_LINES`] lines at a time.
+    pub fn new(batch: &'a Batch<'a>, pool: &'a rayon::ThreadPool) -> Self {
+        Self {
+            batch,
+            pool,
+            chunk_lines: CHUNK_LINES,
+        }
+    }
+
+    /// Reads, evaluates and writes `lines` lines at a time (at least one).
+    pub fn chunk_lines(mut self, lines: usize) -> Self {
+        self.chunk_lines = lines.max(1);
+        self
+    }
+
+    /// Reads `input` to its end and writes one result line per input line to
+    /// `output`, in input order; `progress` is called after each chunk.
+    pub fn run(
+        &self,
+        mut input: impl BufRead,
+        mut output: impl Write,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<Summary, RunError> {
+        let mut summary = Summary::default();
+        let mut done = Progress::default();
+        loop {
+            let chunk = read_chunk(&mut input, self.chunk_lines, &mut done.bytes)?;
+            if chunk.is_empty() {
+                break;
+            }
+            let rendered = self.evaluate_chunk(done.lines, &chunk);
+            write_chunk(&mut output, &rendered, &mut summary)?;
+            done.lines += chunk.len() as u64;
+            progress(done);
+        }
+        output.flush().map_err(RunError::Write)?;
+        Ok(summary)
+    }
+
+    /// Evaluates a chunk in parallel; `before` lines came before it.
+    fn evaluate_chunk(&self, before: u64, chunk: &[RawLine]) -> Vec<Rendered> {
+        self.pool.install(|| {
+            chunk
+                .par_iter()
+                .enumerate()
+                .map(|(index, raw)| render(self.batch, before + index as u64 + 1, raw))
+                .collect()
+        })
+    }
+}
+
+/// Reads up to `lines` lines, counting the bytes read into `bytes`.
+fn read_chunk(
+    input: &mut impl BufRead,
+    lines: usize,
+    bytes: &mut u64,
+) -> Result<Vec<RawLine>, RunError> {
+    let mut chunk = Vec::with_capacity(lines.min(CHUNK_LINES));
+    let mut buffer = Vec::new();
+    while chunk.len() < lines {
+        buffer.clear();
+        let read = input
+            .read_until(b'\n', &mut buffer)
+            .map_err(RunError::Read)?;
+        if read == 0 {
+            break;
+        }
+        *bytes += read as u64;
+        chunk.push(line_text(&buffer, *bytes == read as u64));
+    }
+    Ok(chunk)
+}
+
+/// A line's text without its line break (and, on the first line, without a
+/// byte-order mark); an error when it is not UTF-8.
+fn line_text(bytes: &[u8], first: bool) -> RawLine {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let bytes = match first {
+        true => bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes),
+        false => bytes,
+    };
+    String::from_utf8(bytes.to_vec()).map_err(|_| LineError::new("the line is not UTF-8 text"))
+}
+
+/// Evaluates and renders one line as compact JSON.
+fn render(batch: &Batch<'_>, line: u64, raw: &RawLine) -> Rendered {
+    let result = raw
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|text| batch.evaluate_line(text));
+    match result {
+        Ok(json) => Rendered {
+            values: Some(decision_values(&json)),
+            text: with_line(line, json).to_string(),
+        },
+        Err(error) => Rendered {
+            text: error.to_json(line).to_string(),
+            values: None,
+        },
+    }
+}
+
+/// The document with `"line"` as its first key.
+fn with_line(line: u64, json: Json) -> Json {
+    let mut out = Map::new();
+    out.insert("line".into(), Json::from(line));
+    if let Json::Object(map) = json {
+        out.extend(map);
+    }
+    Json::Object(out)
+}
+
+/// Each decision's name and value in a result document.
+fn decision_values(json: &Json) -> Vec<(String, Json)> {
+    let Some(Json::Object(decisions)) = json.get("decisions") else {
+        return Vec::new();
+    };
+    decisions
+        .iter()
+        .map(|(name, decision)| {
+            let value = decision.get("value").cloned().unwrap_or(Json::Null);
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// Writes a chunk's lines in order and counts them into the summary.
+fn write_chunk(
+    output: &mut impl Write,
+    rendered: &[Rendered],
+    summary: &mut Summary,
+) -> Result<(), RunError> {
+    for line in rendered {
+        output
+            .write_all(line.text.as_bytes())
+            .and_then(|()| output.write_all(b"\n"))
+            .map_err(RunError::Write)?;
+        summary.count(line.values.as_deref());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! `policyc eval FILE --batch INPUT.ndjson`: many members, one per line,
+//! evaluated in parallel; results stream to standard output or `--output`.
+
+use super::load;
+use super::run::{self, Settings};
+use super::{CliError, EvalArgs, Outcome, Output};
+use crate::batch::{self, Batch, Progress, RunError, Runner, Summary};
+use crate::check::Policy;
+use crate::diagnostic::{self, Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use miette::Diagnostic;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use thiserror::Error;
+
+/// Problems of a batch run that `CliError` does not describe.
+#[derive(Debug, Error, Diagnostic)]
+enum BatchError {
+    /// The output file cannot be created or written.
+    #[error("cannot write `{path}`: {reason}")]
+    #[diagnostic(
+        code(policyc::cli::write),
+        help("check the path and that its folder is writable")
+    )]
+    Write { path: String, reason: String },
+    /// The thread pool could not be started.
+    #[error("cannot start the evaluation threads: {reason}")]
+    #[diagnostic(code(policyc::cli::threads), help("try a smaller --threads"))]
+    Threads { reason: String },
+}
+
+/// `policyc eval FILE --batch INPUT [...]`; `progress` draws a progress bar.
+pub(crate) fn eval(
+    args: &EvalArgs,
+    settings: &Settings,
+    progress: bool,
+    output: &mut Output,
+) -> Outcome {
+    match eval_inner(args, settings, progress, output) {
+        Ok(()) => Outcome::Success,
+        Err(outcome) => outcome,
+    }
+}
+
+fn eval_inner(
+    args: &EvalArgs,
+    settings: &Settings,
+    progress: bool,
+    output: &mut Output,
+) -> Result<(), Outcome> {
+    let style = settings.diagnostics;
+    let stderr = &mut output.stderr;
+    let (policy, _) = load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
+    let options = options(args, &policy).map_err(|e| usage(stderr, &e, style))?;
+    let batch = Batch::new(&policy, options).map_err(|e| {
+        let error = CliError::UnknownDecision {
+            name: e.name,
+            help: String::new(),
+        };
+        usage(stderr, &error, style)
+    })?;
+    let input_path = args.batch.as_deref().unwrap_or(Path::new("-"));
+    let (input, length) = open_input(input_path).map_err(|e| usage(stderr, &e, style))?;
+    let out = open_output(args.output.as_deref()).map_err(|e| usage(stderr, &e, style))?;
+    let pool = thread_pool(args).map_err(|e| usage(stderr, &e, style))?;
+    let bar = progress.then(|| progress_bar(length));
+    let result = Runner::new(&batch, &pool).run(input, out, |done| {
+        if let Some(bar) = &bar {
+            show(bar, done, length.is_some());
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = result.map_err(|e| run_failed(stderr, e, input_path, args, style))?;
+    stderr.push_str(&summary_text(&summary, style));
+    Ok(())
+}
+
+/// Renders a usage problem and gives its outcome.
+fn usage(stderr: &mut String, error: &dyn Diagnostic, style: Style) -> Outcome {
+    stderr.push_str(&diagnostic::render(error, None, style));
+    Outcome::Usage
+}
+
+/// The batch options from the command line, checking dates and decisions.
+fn options(args: &EvalArgs, policy: &Policy) -> Result<batch::Options, CliError> {
+    let as_of = run::parse_as_of(args.as_of.as_deref())?;
+    let date_of_service = run::parse_date_of_service(args.date_of_service.as_deref())?;
+    for name in &args.decisions {
+        if policy.versions().iter().all(|v| v.decision(name).is_none())
+            && let Some(latest) = policy.latest()
+        {
+            run::decision_ids(latest, std::slice::from_ref(name))?;
+        }
+    }
+    Ok(batch::Options {
+        as_of,
+        date_of_service,
+        decisions: args.decisions.clone(),
+        explain: args.explain,
+    })
+}
+
+/// The input, buffered, and its length in bytes when it is a file.
+fn open_input(path: &Path) -> Result<(Box<dyn BufRead>, Option<u64>), CliError> {
+    if path == Path::new("-") {
+        return Ok((Box::new(io::stdin().lock()), None));
+    }
+    let read_error = |e: io::Error| CliError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if metadata.is_dir() {
+        return Err(CliError::Read {
+            path: path.display().to_string(),
+            reason: "it is a folder".to_owned(),
+        });
+    }
+    let reader = BufReader::with_capacity(1 << 16, file);
+    Ok((Box::new(reader), Some(metadata.len())))
+}
+
+/// Standard output, or the `--output` file, buffered.
+fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, BatchError> {
+    let Some(path) = path else {
+        return Ok(Box::new(BufWriter::with_capacity(
+            1 << 16,
+            io::stdout().lock(),
+        )));
+    };
+    let file = File::create(path).map_err(|e| BatchError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(Box::new(BufWriter::with_capacity(1 << 16, file)))
+}
+
+/// A pool of `--threads` threads, or one per core.
+fn thread_pool(args: &EvalArgs) -> Result<rayon::ThreadPool, BatchError> {
+    let threads = args.threads.map_or(0, std::num::NonZeroUsize::get);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| BatchError::Threads {
+            reason: e.to_string(),
+        })
+}
+
+/// A bar over the input's bytes when its length is known, else a spinner.
+fn progress_bar(length: Option<u64>) -> ProgressBar {
+    let (bar, template) = match length {
+        Some(length) => (
+            ProgressBar::with_draw_target(Some(length), ProgressDrawTarget::stderr()),
+            "{bar:40} {percent:>3}% {msg} ({elapsed} elapsed, {eta} left)",
+        ),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+            "{spinner} {msg} ({elapsed} elapsed)",
+        ),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Moves the bar on after a chunk.
+fn show(bar: &ProgressBar, done: Progress, by_bytes: bool) {
+    if by_bytes {
+        bar.set_position(done.bytes);
+    } else {
+        bar.tick();
+    }
+    bar.set_message(format!("{} records", done.lines));
+}
+
+/// Renders why a run stopped early; the input or output could not be used.
+fn run_failed(
+    stderr: &mut String,
+    error: RunError,
+    input: &Path,
+    args: &EvalArgs,
+    style: Style,
+) -> Outcome {
+    match error {
+        RunError::Read(e) => {
+            let error = CliError::Read {
+                path: input.display().to_string(),
+                reason: e.to_string(),
+            };
+            usage(stderr, &error, style)
+        }
+        RunError::Write(e) => {
+            let path = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
+            let error = BatchError::Write {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            };
+            usage(stderr, &error, style)
+        }
+    }
+}
+
+/// The summary: text for people, or one JSON object with `--error-format json`.
+fn summary_text(summary: &Summary, style: Style) -> String {
+    match style {
+        Style::Human { .. } => summary.to_string(),
+        Style::Json => format!("{}\n", summary.to_json()),
+    }
+}
