@@ -11,6 +11,7 @@ mod declare;
 mod error;
 mod expr;
 mod ir;
+mod literals;
 mod names;
 mod order;
 mod table;
