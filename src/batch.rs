@@ -13,7 +13,6 @@ mod summary;
 pub use summary::{DecisionCounts, Summary};
 
 use crate::check::{Checked, DefId, Policy};
-use crate::source::SourceFile;
 use crate::{eval, explain, facts};
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -124,9 +123,8 @@ impl<'a> Batch<'a> {
             .policy
             .latest()
             .ok_or_else(|| LineError::new("the policy has no version"))?;
-        let source = SourceFile::new("batch line", text);
         // Every version shares the facts schema, so any version can load them.
-        let loaded = facts::load(&source, facts::Format::Json, latest.schema()).map_err(|e| {
+        let loaded = facts::load_str(text, facts::Format::Json, latest.schema()).map_err(|e| {
             LineError::from_messages(e.iter().map(ToString::to_string))
                 .unwrap_or_else(|| LineError::new("the facts could not be read"))
         })?;

@@ -53,15 +53,20 @@ impl SourceFile {
 
     /// The byte offset of a 1-based line and column, clamped to the text.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let mut offset = 0;
-        for (index, text_line) in self.text.split_inclusive('\n').enumerate() {
-            if index + 1 == line {
-                return (offset + column.saturating_sub(1)).min(self.text.len());
-            }
-            offset += text_line.len();
-        }
-        self.text.len()
+        offset_in(&self.text, line, column)
     }
+}
+
+/// The byte offset of a 1-based line and column in `text`, clamped to it.
+pub fn offset_in(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (index, text_line) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == line {
+            return (offset + column.saturating_sub(1)).min(text.len());
+        }
+        offset += text_line.len();
+    }
+    text.len()
 }
 
 /// A half-open byte range `start..end` in one source file.

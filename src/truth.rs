@@ -55,20 +55,12 @@ impl std::ops::Not for Truth {
 
 /// Kleene `all of`.
 pub fn all_of(items: impl IntoIterator<Item = Truth>) -> Truth {
-    at_least_or_all(items, None)
+    Tally::of(items).all()
 }
 
 /// Kleene `any of`.
 pub fn any_of(items: impl IntoIterator<Item = Truth>) -> Truth {
-    let mut missing: Option<Missing> = None;
-    for item in items {
-        match item {
-            Truth::True => return Truth::True,
-            Truth::False => {}
-            Truth::Unknown(m) => missing = Some(missing.map_or(m.clone(), |acc| acc.union(&m))),
-        }
-    }
-    missing.map_or(Truth::False, Truth::Unknown)
+    Tally::of(items).any()
 }
 
 /// Kleene `none of`: `not (any of)`.
@@ -79,30 +71,66 @@ pub fn none_of(items: impl IntoIterator<Item = Truth>) -> Truth {
 /// `at least N of`: true once N are true; false once fewer than N can still
 /// become true; otherwise unknown.
 pub fn at_least(needed: usize, items: impl IntoIterator<Item = Truth>) -> Truth {
-    at_least_or_all(items, Some(needed))
+    Tally::of(items).at_least(needed)
 }
 
-fn at_least_or_all(items: impl IntoIterator<Item = Truth>, needed: Option<usize>) -> Truth {
-    let (mut yes, mut open, mut total) = (0usize, 0usize, 0usize);
-    let mut missing = Missing::none();
-    for item in items {
-        total += 1;
+/// A running count of truths, so a list of criteria can be decided as its
+/// items are evaluated, without collecting them first.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    yes: usize,
+    open: usize,
+    total: usize,
+    missing: Missing,
+}
+
+impl Tally {
+    /// The tally of several truths.
+    pub fn of(items: impl IntoIterator<Item = Truth>) -> Tally {
+        let mut tally = Tally::default();
+        items.into_iter().for_each(|item| tally.add(item));
+        tally
+    }
+
+    /// Counts one more truth.
+    pub fn add(&mut self, item: Truth) {
+        self.total += 1;
         match item {
-            Truth::True => yes += 1,
+            Truth::True => self.yes += 1,
             Truth::False => {}
             Truth::Unknown(m) => {
-                open += 1;
-                missing = missing.union(&m);
+                self.open += 1;
+                self.missing = self.missing.union(&m);
             }
         }
     }
-    let needed = needed.unwrap_or(total);
-    if yes >= needed {
-        Truth::True
-    } else if yes + open < needed {
-        Truth::False
-    } else {
-        Truth::Unknown(missing)
+
+    /// `all of` the truths counted.
+    pub fn all(self) -> Truth {
+        let total = self.total;
+        self.at_least(total)
+    }
+
+    /// `any of` the truths counted: true if one is, else unknown if one is.
+    pub fn any(self) -> Truth {
+        if self.yes > 0 {
+            Truth::True
+        } else if self.open > 0 {
+            Truth::Unknown(self.missing)
+        } else {
+            Truth::False
+        }
+    }
+
+    /// `at least needed of` the truths counted.
+    pub fn at_least(self, needed: usize) -> Truth {
+        if self.yes >= needed {
+            Truth::True
+        } else if self.yes + self.open < needed {
+            Truth::False
+        } else {
+            Truth::Unknown(self.missing)
+        }
     }
 }
 

@@ -69,43 +69,85 @@ impl Value {
 }
 
 /// The facts (as display paths such as `recipient.stays[2].admitted`) whose
-/// absence leaves a value unknown. Sorted and without repeats.
+/// absence leaves a value unknown. Sorted and without repeats. The empty set
+/// holds no allocation, so known values and fresh unknowns cost nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Missing(Arc<[Arc<str>]>);
+pub struct Missing(Option<Arc<[Arc<str>]>>);
 
 impl Missing {
     /// No missing facts.
     pub fn none() -> Self {
-        Self(Arc::from(Vec::new()))
+        Self(None)
     }
 
     /// One missing fact.
     pub fn one(path: Arc<str>) -> Self {
-        Self(Arc::from(vec![path]))
+        Self(Some(Arc::from([path])))
     }
 
     /// The paths, sorted.
     pub fn paths(&self) -> &[Arc<str>] {
-        &self.0
+        self.0.as_deref().unwrap_or(&[])
     }
 
     /// Whether no fact is listed.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.paths().is_empty()
     }
 
     /// The facts missing from either.
     pub fn union(&self, other: &Missing) -> Missing {
-        if other.0.is_empty() || Arc::ptr_eq(&self.0, &other.0) {
+        let (Some(mine), Some(theirs)) = (&self.0, &other.0) else {
+            return if other.is_empty() {
+                self.clone()
+            } else {
+                other.clone()
+            };
+        };
+        if Arc::ptr_eq(mine, theirs) || theirs.is_empty() {
             return self.clone();
         }
-        if self.0.is_empty() {
+        if mine.is_empty() {
             return other.clone();
         }
-        let mut all: Vec<Arc<str>> = self.0.iter().chain(other.0.iter()).cloned().collect();
-        all.sort_unstable();
-        all.dedup();
-        Missing(Arc::from(all))
+        // Both are sorted: merge them, and share one of them when it already
+        // holds every path of the other.
+        let size = merge(mine, theirs, |_| {});
+        if size == mine.len() {
+            return self.clone();
+        }
+        if size == theirs.len() {
+            return other.clone();
+        }
+        let mut merged = Vec::with_capacity(size);
+        merge(mine, theirs, |path| merged.push(Arc::clone(path)));
+        Missing(Some(Arc::from(merged)))
+    }
+}
+
+/// Walks the sorted union of two sorted lists without repeats, giving each
+/// path to `emit`; returns how many there are.
+fn merge(a: &[Arc<str>], b: &[Arc<str>], mut emit: impl FnMut(&Arc<str>)) -> usize {
+    let mut size = 0;
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => match x.cmp(y) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    b.next();
+                    a.next()
+                }
+            },
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => return size,
+        };
+        if let Some(path) = next {
+            size += 1;
+            emit(path);
+        }
     }
 }
 
@@ -118,5 +160,39 @@ impl Value {
                 .fold(Missing::none(), |acc, item| acc.union(&item.deep_missing())),
             other => other.missing().cloned().unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Missing;
+    use std::sync::Arc;
+
+    fn set(paths: &[&str]) -> Missing {
+        paths.iter().fold(Missing::none(), |acc, p| {
+            acc.union(&Missing::one(Arc::from(*p)))
+        })
+    }
+
+    fn names(missing: &Missing) -> Vec<&str> {
+        missing.paths().iter().map(AsRef::as_ref).collect()
+    }
+
+    #[test]
+    fn union_is_sorted_without_repeats() {
+        let a = set(&["c", "a", "e"]);
+        let b = set(&["d", "a", "b"]);
+        assert_eq!(names(&a.union(&b)), ["a", "b", "c", "d", "e"]);
+        assert_eq!(names(&b.union(&a)), ["a", "b", "c", "d", "e"]);
+    }
+
+    #[test]
+    fn union_with_a_subset_or_nothing_is_the_larger_set() {
+        let a = set(&["a", "b", "c"]);
+        assert_eq!(names(&a.union(&set(&["b"]))), ["a", "b", "c"]);
+        assert_eq!(names(&set(&["c"]).union(&a)), ["a", "b", "c"]);
+        assert_eq!(names(&a.union(&Missing::none())), ["a", "b", "c"]);
+        assert_eq!(names(&Missing::none().union(&a)), ["a", "b", "c"]);
+        assert!(Missing::none().union(&Missing::none()).is_empty());
     }
 }

@@ -11,6 +11,7 @@
 
 use super::*;
 use crate::check;
+use crate::source::SourceFile;
 
 const POLICY: &str = r#"
 policy adult

@@ -6,6 +6,7 @@
 //! error inside it has been reported. Only a policy with no error becomes a
 //! `Checked`, the type evaluation requires.
 
+mod absent;
 mod calls;
 mod declare;
 mod error;
@@ -18,6 +19,7 @@ mod table;
 mod types;
 mod versions;
 
+pub use absent::Absent;
 pub use error::{CheckError, CheckWarning};
 pub use ir::*;
 pub use types::*;
@@ -85,10 +87,12 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
             });
         }
     }
+    let mut schema = decl.schema;
+    schema.absent = absent::build(&schema);
     let checked = (errors.is_empty() && definitions.len() == defs.len()).then(|| Checked {
         header: file.header.clone(),
         version,
-        schema: decl.schema,
+        schema,
         definitions,
         order,
     });

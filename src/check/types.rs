@@ -80,6 +80,8 @@ pub struct Schema {
     pub records: Vec<RecordInfo>,
     /// The facts root, once declared.
     pub facts: Option<RecordId>,
+    /// The values of absent facts, built once the schema is complete.
+    pub absent: Option<std::sync::Arc<super::absent::Absent>>,
 }
 
 impl Schema {

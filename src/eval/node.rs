@@ -7,7 +7,7 @@ use super::{Evaluator, open_value};
 use crate::ast::{AggregateKind, Quantifier};
 use crate::check::{CriterionNode, FactRef, Node, NodeKind};
 use crate::source::Span;
-use crate::truth::{self, Truth};
+use crate::truth::{self, Tally, Truth};
 use crate::value::{Missing, Value};
 use std::sync::Arc;
 
@@ -155,30 +155,32 @@ impl Evaluator<'_> {
         span: Span,
     ) -> Result<Value> {
         let subject = self.eval(subject)?;
-        let mut truths = Vec::with_capacity(set.len());
+        let mut tally = Tally::default();
         for item in set {
             let item = self.eval(item)?;
-            truths.push(ops::compare(
+            tally.add(ops::compare(
                 crate::check::Compare::Eq,
                 &subject,
                 &item,
                 span,
             )?);
         }
-        let found = truth::any_of(truths);
+        let found = tally.any();
         Ok(if negated { !found } else { found }.into_value())
     }
 
     fn eval_criteria(&mut self, quantifier: Quantifier, items: &[CriterionNode]) -> Result<Value> {
-        let mut truths = Vec::with_capacity(items.len());
+        // Every item is evaluated, even once the outcome is settled, so the
+        // explanation and any evaluation error do not depend on item order.
+        let mut tally = Tally::default();
         for item in items {
-            truths.push(self.eval_criterion(item)?);
+            tally.add(self.eval_criterion(item)?);
         }
         Ok(match quantifier {
-            Quantifier::All => truth::all_of(truths),
-            Quantifier::Any => truth::any_of(truths),
-            Quantifier::None => truth::none_of(truths),
-            Quantifier::AtLeast(n) => truth::at_least(n as usize, truths),
+            Quantifier::All => tally.all(),
+            Quantifier::Any => tally.any(),
+            Quantifier::None => !tally.any(),
+            Quantifier::AtLeast(n) => tally.at_least(n as usize),
         }
         .into_value())
     }

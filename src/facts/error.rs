@@ -23,6 +23,19 @@ pub enum FactsError {
         /// The parser's message.
         message: String,
     },
+    /// A file with nothing in it but white space.
+    #[error("the facts file is empty")]
+    #[diagnostic(
+        code(policyc::facts::empty),
+        help(
+            "write the facts as an object, e.g. {{\"as_of\": \"2026-03-01\", \"recipient\": {{…}}}}; write {{}} when no fact is known"
+        )
+    )]
+    Empty {
+        /// The whole file.
+        #[label("empty")]
+        span: Span,
+    },
     /// The top level is not an object, e.g. `[1, 2]`.
     #[error("the facts file must hold an object of facts, but it holds {found}")]
     #[diagnostic(

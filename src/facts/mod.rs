@@ -7,9 +7,8 @@
 //! reaches any determination it leaves open. Keys the policy does not declare
 //! are warnings. The key `as_of` at the top level is the evaluation date.
 
-mod convert;
 mod error;
-mod strict;
+mod typed;
 
 pub use error::{FactsError, FactsWarning};
 
@@ -56,94 +55,79 @@ pub fn load(
     format: Format,
     schema: &Schema,
 ) -> Result<Facts, Vec<FactsError>> {
-    let document = parse_document(source, format).map_err(|e| vec![e])?;
-    let serde_json::Value::Object(mut object) = document else {
-        return Err(vec![FactsError::NotAnObject {
-            span: Span::new(0, source.text.len()),
-            found: convert::describe(&document),
+    load_str(&source.text, format, schema)
+}
+
+/// Reads and validates facts text against a policy's schema, straight into
+/// typed values: the text is parsed once, with no document tree between.
+pub fn load_str(text: &str, format: Format, schema: &Schema) -> Result<Facts, Vec<FactsError>> {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(vec![FactsError::Empty {
+            span: Span::new(0, text.len()),
         }]);
-    };
-    let mut errors = Vec::new();
-    let as_of = match object.shift_remove("as_of") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(text)) => match crate::syntax::parse_date(&text) {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FactsError::AsOf {
-                    found: format!("{text:?}"),
-                });
-                None
-            }
-        },
-        Some(other) => {
-            errors.push(FactsError::AsOf {
-                found: convert::describe(&other),
-            });
-            None
+    }
+    let mut reader = typed::Reader::new(schema);
+    let root = read(text, format, &mut reader).map_err(|e| vec![e])?;
+    let root = match root {
+        typed::Root::Facts(root) => root,
+        typed::Root::NotAnObject(found) => {
+            return Err(vec![FactsError::NotAnObject {
+                span: Span::new(0, text.len()),
+                found,
+            }]);
         }
     };
-    let mut converter = convert::Converter::new(schema);
-    let root = converter.root(&object);
-    errors.extend(converter.errors);
-    if errors.is_empty() {
+    if reader.errors.is_empty() {
         Ok(Facts {
             root,
-            as_of,
-            warnings: converter.warnings,
+            as_of: reader.as_of,
+            warnings: reader.warnings,
         })
     } else {
-        Err(errors)
+        Err(reader.errors)
     }
 }
 
-fn parse_document(source: &SourceFile, format: Format) -> Result<serde_json::Value, FactsError> {
+/// Runs the reader over the text in its format; a syntax error (or a key
+/// given twice) stops it, located in the text.
+fn read(text: &str, format: Format, reader: &mut typed::Reader) -> Result<typed::Root, FactsError> {
     match format {
         // A byte-order mark is not JSON: read it as three spaces, which keeps
         // every offset in the file the same.
-        Format::Json => match source.text.strip_prefix('\u{feff}') {
-            Some(rest) => json_document(&format!("   {rest}")),
-            None => json_document(&source.text),
+        Format::Json => match text.strip_prefix('\u{feff}') {
+            Some(rest) => read_json(&format!("   {rest}"), reader),
+            None => read_json(text, reader),
         }
         .map_err(|e| {
-            let offset = source.offset_of(e.line(), e.column());
+            let offset = crate::source::offset_in(text, e.line(), e.column());
             FactsError::Syntax {
                 span: Span::new(offset, offset),
                 format: "JSON".to_owned(),
                 message: strip_position(&e.to_string()),
             }
         }),
-        Format::Yaml => yaml_document(&source.text).map_err(|e| {
-            let offset = e.location().map_or(0, |l| l.index());
-            let mut message = strip_position(&e.to_string());
-            if source
-                .text
-                .get(offset..)
-                .is_some_and(|t| t.starts_with('\t'))
-            {
-                message.push_str(" (a tab: indent YAML with spaces only)");
-            }
-            FactsError::Syntax {
-                span: Span::new(offset, offset),
-                format: "YAML".to_owned(),
-                message,
-            }
-        }),
+        Format::Yaml => reader
+            .root(serde_yaml_ng::Deserializer::from_str(text))
+            .map_err(|e| {
+                let offset = e.location().map_or(0, |l| l.index());
+                let mut message = strip_position(&e.to_string());
+                if text.get(offset..).is_some_and(|t| t.starts_with('\t')) {
+                    message.push_str(" (a tab: indent YAML with spaces only)");
+                }
+                FactsError::Syntax {
+                    span: Span::new(offset, offset),
+                    format: "YAML".to_owned(),
+                    message,
+                }
+            }),
     }
 }
 
-/// A JSON document, rejecting a key given twice in one object.
-fn json_document(text: &str) -> Result<serde_json::Value, serde_json::Error> {
-    use serde::de::DeserializeSeed;
+fn read_json(text: &str, reader: &mut typed::Reader) -> Result<typed::Root, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = strict::Strict { path: "" }.deserialize(&mut deserializer)?;
+    let root = reader.root(&mut deserializer)?;
     deserializer.end()?;
-    Ok(value)
-}
-
-/// A YAML document, rejecting a key given twice in one mapping.
-fn yaml_document(text: &str) -> Result<serde_json::Value, serde_yaml_ng::Error> {
-    use serde::de::DeserializeSeed;
-    strict::Strict { path: "" }.deserialize(serde_yaml_ng::Deserializer::from_str(text))
+    Ok(root)
 }
 
 /// Drops the " at line L column C" tail a parser adds; the label shows it.
@@ -157,3 +141,7 @@ fn strip_position(message: &str) -> String {
     }
     message.to_owned()
 }
+
+#[cfg(test)]
+#[allow(clippy::panic, clippy::unwrap_used, reason = "tests fail by panicking")]
+mod tests;

@@ -1,0 +1,612 @@
+//! Reads a facts document straight into typed values, guided by the schema.
+//!
+//! The parser hands each token to the visitor of the type declared at that
+//! place, so there is no intermediate document tree: a boolean fact becomes
+//! `Value::Bool` as it is read. Type mismatches are collected (all of a file's
+//! errors are reported together) and the offending value is skipped; syntax
+//! errors and a key given twice stop the read at their position.
+
+use super::error::{FactsError, FactsWarning};
+use crate::check::{Absent, FieldInfo, RecordId, Schema, Type};
+use crate::suggest;
+use crate::value::{Missing, Value};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt::{self, Write};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// One step of the path to the value being read.
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    /// A record field, by its declared name, with its shared absent value
+    /// when its path holds no list index.
+    Field(&'s str, Option<&'s Absent>),
+    /// A list element, by its position.
+    Index(usize),
+}
+
+/// The state of one read: where it is, and what it found wrong.
+pub(super) struct Reader<'s> {
+    schema: &'s Schema,
+    path: Vec<Step<'s>>,
+    /// Values of the wrong type, in document order.
+    pub errors: Vec<FactsError>,
+    /// Keys the policy does not declare.
+    pub warnings: Vec<FactsWarning>,
+    /// The top-level `as_of`, when given as a date.
+    pub as_of: Option<Date>,
+}
+
+/// What the top level of the document held.
+pub(super) enum Root {
+    /// An object: the facts record.
+    Facts(Value),
+    /// Something else, described for the message.
+    NotAnObject(String),
+}
+
+impl<'s> Reader<'s> {
+    pub fn new(schema: &'s Schema) -> Self {
+        Self {
+            schema,
+            path: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            as_of: None,
+        }
+    }
+
+    /// Reads the whole document.
+    pub fn root<'de, D: Deserializer<'de>>(&mut self, deserializer: D) -> Result<Root, D::Error> {
+        deserializer.deserialize_any(RootSeed { reader: self })
+    }
+
+    /// The current path as text, e.g. `recipient.stays[2].admitted`.
+    fn path_text(&self) -> String {
+        let mut text = String::new();
+        for step in &self.path {
+            match step {
+                Step::Field(name, _) => {
+                    if !text.is_empty() {
+                        text.push('.');
+                    }
+                    text.push_str(name);
+                }
+                Step::Index(index) => {
+                    let _ = write!(text, "[{index}]");
+                }
+            }
+        }
+        text
+    }
+
+    /// The path of `key` inside the current record.
+    fn path_with(&self, key: &str) -> String {
+        let mut text = self.path_text();
+        if !text.is_empty() {
+            text.push('.');
+        }
+        text.push_str(key);
+        text
+    }
+
+    /// The shared absent values at the current path, if it has them.
+    fn here(&self) -> Option<&'s Absent> {
+        match self.path.last() {
+            None => self.schema.absent.as_deref(),
+            Some(Step::Field(_, absent)) => *absent,
+            Some(Step::Index(_)) => None,
+        }
+    }
+
+    /// Enters field `slot` of the record at the current path.
+    fn enter(&mut self, field: &'s FieldInfo, slot: usize) {
+        let absent = self.here().and_then(|a| a.fields.get(slot));
+        self.path.push(Step::Field(&field.name, absent));
+    }
+
+    /// An absent or null fact: unknown, naming its path. An absent record is
+    /// a record of absent fields, so each field names its own path.
+    fn absent(&mut self, ty: &'s Type) -> Value {
+        if let Some(absent) = self.here() {
+            return absent.value.clone();
+        }
+        if let Type::Record(id) = ty
+            && let Some(record) = self.schema.record(*id)
+        {
+            let mut values = Vec::with_capacity(record.fields.len());
+            for field in &record.fields {
+                self.path.push(Step::Field(&field.name, None));
+                values.push(self.absent(&field.ty));
+                self.path.pop();
+            }
+            return Value::Record(Arc::from(values));
+        }
+        Value::Unknown(Missing::one(Arc::from(self.path_text())))
+    }
+
+    /// Records a value of the wrong type and reads it as unknown.
+    fn wrong(&mut self, ty: &Type, found: String, help: Option<String>) -> Value {
+        let expected = match ty {
+            Type::Date => "a date YYYY-MM-DD".to_owned(),
+            Type::Enum(id) => format!(
+                "one of the values of {}",
+                self.schema
+                    .enumeration(*id)
+                    .map_or("?", |e| e.name.as_str())
+            ),
+            other => self.schema.describe(other),
+        };
+        let path = self.path_text();
+        self.errors.push(FactsError::WrongType {
+            path: if path.is_empty() {
+                "(top level)".to_owned()
+            } else {
+                path
+            },
+            expected,
+            found,
+            help: help.unwrap_or_else(|| self.how_to_write(ty)),
+        });
+        Value::Unknown(Missing::none())
+    }
+
+    /// How to write a value of a type, for a value that is not one.
+    fn how_to_write(&self, ty: &Type) -> String {
+        match ty {
+            Type::Date => "write dates as text \"YYYY-MM-DD\", e.g. \"2026-03-01\"".to_owned(),
+            Type::Bool => "write true or false without quotes".to_owned(),
+            Type::Integer | Type::Decimal => "write numbers without quotes".to_owned(),
+            Type::List(_) => "write a list as [ … ]".to_owned(),
+            Type::Record(_) => "write a record as { … }".to_owned(),
+            Type::Text => "write text in quotes, e.g. \"27053\"".to_owned(),
+            Type::Enum(id) => match self.schema.enumeration(*id) {
+                Some(info) => format!(
+                    "write one of the values as text in quotes: {}",
+                    info.variants.join(", ")
+                ),
+                None => "write the value as text in quotes".to_owned(),
+            },
+            Type::Duration => "use null or leave the key out if the fact is not known".to_owned(),
+        }
+    }
+
+    fn integer(&mut self, ty: &'s Type, value: i128, found: impl FnOnce() -> String) -> Value {
+        match ty {
+            Type::Integer => match i64::try_from(value) {
+                Ok(i) => Value::Integer(i),
+                Err(_) => self.wrong(ty, found(), Some(WHOLE_NUMBERS.to_owned())),
+            },
+            Type::Decimal => match Decimal::try_from_i128_with_scale(value, 0) {
+                Ok(d) => Value::Decimal(d),
+                Err(_) => self.wrong(ty, found(), Some(DECIMAL_DIGITS.to_owned())),
+            },
+            _ => self.wrong(ty, found(), None),
+        }
+    }
+
+    fn float(&mut self, ty: &'s Type, value: f64) -> Value {
+        let text = describe_float(value);
+        match ty {
+            Type::Integer => self.wrong(ty, text, Some(WHOLE_NUMBERS.to_owned())),
+            Type::Decimal => {
+                match Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)) {
+                    Ok(d) => Value::Decimal(d),
+                    Err(_) => self.wrong(ty, text, Some(DECIMAL_DIGITS.to_owned())),
+                }
+            }
+            _ => self.wrong(ty, text, None),
+        }
+    }
+
+    fn text(&mut self, ty: &'s Type, text: &str) -> Value {
+        match ty {
+            Type::Text => Value::Text(Arc::from(text)),
+            Type::Date => match crate::syntax::parse_date(text) {
+                Ok(date) => Value::Date(date),
+                Err(reason) => {
+                    let write = "write dates as \"YYYY-MM-DD\", e.g. \"2026-03-01\"";
+                    let help = if reason.starts_with("expected") {
+                        write.to_owned()
+                    } else {
+                        format!("{reason}; {write}")
+                    };
+                    self.wrong(ty, describe_text(text), Some(help))
+                }
+            },
+            Type::Enum(id) => self.enum_value(ty, *id, text),
+            _ => self.wrong(ty, describe_text(text), None),
+        }
+    }
+
+    fn enum_value(&mut self, ty: &'s Type, id: crate::check::EnumId, text: &str) -> Value {
+        let Some(info) = self.schema.enumeration(id) else {
+            return Value::Unknown(Missing::none());
+        };
+        if let Some(index) = info.variants.iter().position(|v| v == text) {
+            return Value::Enum(u32::try_from(index).unwrap_or(u32::MAX));
+        }
+        let help = match suggest::closest(text, info.variants.iter().map(String::as_str)) {
+            Some(best) => format!(
+                "did you mean \"{best}\"? The values are {}",
+                info.variants.join(", ")
+            ),
+            None => format!("the values are {}", info.variants.join(", ")),
+        };
+        self.wrong(ty, describe_text(text), Some(help))
+    }
+
+    /// Reads an object's entries into the fields of record `id`. At the top
+    /// level (`root`), the key `as_of` is the evaluation date, not a fact.
+    fn record<'de, A: MapAccess<'de>>(
+        &mut self,
+        id: Option<RecordId>,
+        root: bool,
+        mut map: A,
+    ) -> Result<Value, A::Error> {
+        let schema = self.schema;
+        let fields: &'s [FieldInfo] = id
+            .and_then(|id| schema.record(id))
+            .map_or(&[], |r| r.fields.as_slice());
+        let mut values: Vec<Option<Value>> = fields.iter().map(|_| None).collect();
+        let mut others: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed { fields, root })? {
+            match key {
+                Key::Field(slot) => {
+                    let (Some(field), Some(place)) = (fields.get(slot), values.get_mut(slot))
+                    else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    if place.is_some() {
+                        return Err(self.twice(&field.name));
+                    }
+                    self.enter(field, slot);
+                    *place = Some(map.next_value_seed(ValueSeed {
+                        reader: &mut *self,
+                        ty: &field.ty,
+                    })?);
+                    self.path.pop();
+                }
+                Key::AsOf => {
+                    if others.iter().any(|k| k == "as_of") {
+                        return Err(self.twice("as_of"));
+                    }
+                    others.push("as_of".to_owned());
+                    if let Some(found) = map.next_value_seed(AsOfSeed)? {
+                        match found {
+                            Ok(date) => self.as_of = Some(date),
+                            Err(found) => self.errors.push(FactsError::AsOf { found }),
+                        }
+                    }
+                }
+                Key::Other(key) => {
+                    if others.contains(&key) {
+                        return Err(self.twice(&key));
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                    self.unknown_key(fields, &key);
+                    others.push(key);
+                }
+            }
+        }
+        // Collected straight into the shared slice: one allocation.
+        let record: Arc<[Value]> = fields
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(slot, (field, value))| match value {
+                Some(value) => value,
+                None => {
+                    self.enter(field, slot);
+                    let value = self.absent(&field.ty);
+                    self.path.pop();
+                    value
+                }
+            })
+            .collect();
+        Ok(Value::Record(record))
+    }
+
+    fn list<'de, A: SeqAccess<'de>>(
+        &mut self,
+        element: &'s Type,
+        mut seq: A,
+    ) -> Result<Value, A::Error> {
+        let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        loop {
+            self.path.push(Step::Index(values.len()));
+            let next = seq.next_element_seed(ValueSeed {
+                reader: &mut *self,
+                ty: element,
+            })?;
+            self.path.pop();
+            match next {
+                Some(value) => values.push(value),
+                None => return Ok(Value::List(Arc::from(values))),
+            }
+        }
+    }
+
+    fn twice<E: de::Error>(&self, key: &str) -> E {
+        E::custom(format_args!(
+            "the key `{}` is given twice; keep only one",
+            self.path_with(key)
+        ))
+    }
+
+    fn unknown_key(&mut self, fields: &[FieldInfo], key: &str) {
+        let declared = fields.iter().map(|f| f.name.as_str());
+        let help = match suggest::closest(key, declared.clone()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if fields.is_empty() => "this record declares no fields".to_owned(),
+            None => format!(
+                "the declared keys here are {}",
+                declared.collect::<Vec<_>>().join(", ")
+            ),
+        };
+        self.warnings.push(FactsWarning::UnknownKey {
+            path: self.path_with(key),
+            help,
+        });
+    }
+}
+
+const WHOLE_NUMBERS: &str =
+    "whole numbers lie between -9223372036854775808 and 9223372036854775807 and have no fraction";
+const DECIMAL_DIGITS: &str = "decimals have at most 28 significant digits";
+
+/// A number read as a float, written as JSON writes it: `1e20`, `2.5`.
+fn describe_float(value: f64) -> String {
+    serde_json::Number::from_f64(value).map_or_else(|| value.to_string(), |n| n.to_string())
+}
+
+/// A string value, shortened for a message: `"03/01/2026"`.
+fn describe_text(text: &str) -> String {
+    let short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// Reads the value of one declared type.
+struct ValueSeed<'r, 's> {
+    reader: &'r mut Reader<'s>,
+    ty: &'s Type,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fact")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(match self.ty {
+            Type::Bool => Value::Bool(v),
+            ty => self.reader.wrong(ty, v.to_string(), None),
+        })
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(self
+            .reader
+            .integer(self.ty, i128::from(v), || v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(self
+            .reader
+            .integer(self.ty, i128::from(v), || v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(self.reader.float(self.ty, v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(self.reader.text(self.ty, v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(self.reader.absent(self.ty))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(self.reader.absent(self.ty))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if let Type::List(element) = self.ty {
+            return self.reader.list(element, seq);
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.reader.wrong(self.ty, "a list".to_owned(), None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if let Type::Record(id) = self.ty {
+            return self.reader.record(Some(*id), false, map);
+        }
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.reader.wrong(self.ty, "an object".to_owned(), None))
+    }
+}
+
+/// Reads the top level: an object of facts, or something to complain about.
+struct RootSeed<'r, 's> {
+    reader: &'r mut Reader<'s>,
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_> {
+    type Value = Root;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of facts")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Root, A::Error> {
+        let facts = self.reader.schema.facts;
+        self.reader.record(facts, true, map).map(Root::Facts)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Root, E> {
+        Ok(Root::NotAnObject(v.to_string()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Root, E> {
+        Ok(Root::NotAnObject(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Root, E> {
+        Ok(Root::NotAnObject(v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Root, E> {
+        Ok(Root::NotAnObject(describe_float(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Root, E> {
+        Ok(Root::NotAnObject(describe_text(v)))
+    }
+
+    fn visit_none<E>(self) -> Result<Root, E> {
+        Ok(Root::NotAnObject("null".to_owned()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Root, E> {
+        Ok(Root::NotAnObject("null".to_owned()))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Root, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Root, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Root::NotAnObject("a list".to_owned()))
+    }
+}
+
+/// A key of an object being read as a record.
+enum Key {
+    /// A declared field, by position.
+    Field(usize),
+    /// `as_of` at the top level.
+    AsOf,
+    /// Any other key.
+    Other(String),
+}
+
+/// Reads a key, matching it to the record's fields without allocating.
+struct KeySeed<'f> {
+    fields: &'f [FieldInfo],
+    root: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        if let Some(slot) = self.fields.iter().position(|f| f.name == v) {
+            return Ok(Key::Field(slot));
+        }
+        if self.root && v == "as_of" {
+            return Ok(Key::AsOf);
+        }
+        Ok(Key::Other(v.to_owned()))
+    }
+}
+
+/// Reads the top-level `as_of`: `None` for null, else a date or what was
+/// found instead.
+struct AsOfSeed;
+
+impl<'de> DeserializeSeed<'de> for AsOfSeed {
+    type Value = Option<Result<Date, String>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AsOfSeed {
+    type Value = Option<Result<Date, String>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date YYYY-MM-DD")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(
+            crate::syntax::parse_date(v).map_err(|_| format!("{v:?}")),
+        ))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Err(v.to_string())))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Err(v.to_string())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Err(v.to_string())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Err(describe_float(v))))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Some(Err("a list".to_owned())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Some(Err("an object".to_owned())))
+    }
+}
