@@ -81,3 +81,15 @@ fn each_date_of_service_uses_the_version_in_force() {
     assert_eq!(outcomes.len(), 3);
     assert!(outcomes.iter().all(cases::CaseOutcome::passed), "{report}");
 }
+
+#[test]
+fn a_malformed_cases_file_is_located_and_counted_as_not_run() {
+    let (code, stdout, stderr) =
+        common::policyc(&["test", "tests/fixtures/cases/malformed.cases.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "0 passed, 0 failed; 1 cases file could not be run (see the errors above)\n"
+    );
+    insta::assert_snapshot!(stderr);
+}

@@ -1,5 +1,6 @@
 //! Problems reading a cases file.
 
+use crate::source::Span;
 use miette::Diagnostic;
 use thiserror::Error;
 
@@ -20,5 +21,8 @@ pub enum CasesError {
         path: String,
         /// What is wrong.
         message: String,
+        /// Where the reader stopped, when it says.
+        #[label("here")]
+        span: Option<Span>,
     },
 }

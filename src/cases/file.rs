@@ -1,6 +1,7 @@
 //! The cases file format: YAML, read into typed cases.
 
 use super::error::CasesError;
+use crate::source::Span;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -70,11 +71,26 @@ mod optional_date {
     }
 }
 
+/// The YAML reader's message in the words of a cases file: without the
+/// position (the label shows it) and without serde's type jargon.
+fn plain(message: &str) -> String {
+    let message = message
+        .find(" at line ")
+        .and_then(|i| message.get(..i))
+        .unwrap_or(message);
+    message
+        .replace("invalid type: ", "")
+        .replace("expected a map", "expected `key: value` entries")
+        .replace("expected a sequence", "expected a list (one `- ` per item)")
+        .replace("unknown field", "unknown key")
+}
+
 /// Reads a cases file.
 pub fn load_cases(path: &Path, text: &str) -> Result<CasesFile, CasesError> {
     let mut file: CasesFile = serde_yaml_ng::from_str(text).map_err(|e| CasesError::Format {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message: plain(&e.to_string()),
+        span: e.location().map(|l| Span::new(l.index(), l.index())),
     })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     file.policy = base.join(&file.policy);

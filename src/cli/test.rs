@@ -32,19 +32,29 @@ pub(crate) fn run(
             .push_str("no cases files (*.cases.yaml) found\n");
         return Outcome::Usage;
     }
-    let (mut passed, mut failed, mut worst) = (0usize, 0usize, Outcome::Success);
+    let (mut passed, mut failed, mut unread, mut worst) =
+        (0usize, 0usize, 0usize, Outcome::Success);
     for file in &files {
         match run_file(file, coverage, settings, output) {
             Ok((p, f)) => {
                 passed += p;
                 failed += f;
             }
-            Err(outcome) => worst = outcome,
+            Err(outcome) => {
+                unread += 1;
+                worst = outcome;
+            }
         }
     }
-    output
-        .stdout
-        .push_str(&format!("{passed} passed, {failed} failed\n"));
+    let mut summary = format!("{passed} passed, {failed} failed");
+    if unread > 0 {
+        let files = if unread == 1 { "file" } else { "files" };
+        summary.push_str(&format!(
+            "; {unread} cases {files} could not be run (see the errors above)"
+        ));
+    }
+    output.stdout.push_str(&summary);
+    output.stdout.push('\n');
     if failed > 0 && worst == Outcome::Success {
         worst = Outcome::InputErrors;
     }
@@ -62,7 +72,7 @@ fn run_file(
     let cases_file = cases::load_cases(file, &source.text).map_err(|e| {
         output
             .stderr
-            .push_str(&diagnostic::render(&e, None, settings.diagnostics));
+            .push_str(&diagnostic::render(&e, Some(&source), settings.diagnostics));
         Outcome::InputErrors
     })?;
     let (policy, policy_source) =
