@@ -57,7 +57,10 @@ fn corrupt(line: &str, kind: usize) -> Vec<u8> {
         // A day that does not exist.
         2 => line.replacen("2026-03-01", "2023-02-29", 1).into_bytes(),
         // A key given twice.
-        3 => format!("{}, \"homeless\": false}}}}", &line[..line.len() - 2]).into_bytes(),
+        3 => {
+            let open = line.strip_suffix("}}").unwrap_or(line);
+            format!("{open}, \"homeless\": false}}}}").into_bytes()
+        }
         // A blank line.
         4 => Vec::new(),
         // Not an object.

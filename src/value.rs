@@ -30,23 +30,22 @@ pub enum Value {
     List(Arc<[Value]>),
     /// A whole number known only to lie between two bounds, e.g. a count
     /// whose filter is unknown for some elements. Comparisons use the bounds.
-    Range {
-        /// The least it can be.
-        low: i64,
-        /// The most it can be.
-        high: i64,
-        /// The facts whose absence leaves it open.
-        missing: Missing,
-    },
+    /// Shared, as it is rare, so that every other value stays small.
+    Range(Arc<Range>),
     /// Not known, because the listed facts are missing.
     Unknown(Missing),
 }
+
+// Values are moved and copied on every step of evaluation and loading:
+// keep them at three words.
+const _: () = assert!(std::mem::size_of::<Value>() <= 24);
 
 impl Value {
     /// The missing facts behind an unknown or open value; empty when known.
     pub fn missing(&self) -> Option<&Missing> {
         match self {
-            Value::Unknown(missing) | Value::Range { missing, .. } => Some(missing),
+            Value::Unknown(missing) => Some(missing),
+            Value::Range(range) => Some(&range.missing),
             _ => None,
         }
     }
@@ -66,6 +65,17 @@ impl Value {
         }
         Value::Unknown(missing)
     }
+}
+
+/// The bounds of a whole number not fully known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    /// The least it can be.
+    pub low: i64,
+    /// The most it can be.
+    pub high: i64,
+    /// The facts whose absence leaves it open.
+    pub missing: Missing,
 }
 
 /// The facts (as display paths such as `recipient.stays[2].admitted`) whose

@@ -79,10 +79,18 @@ fn plain(message: &str) -> String {
         .and_then(|i| message.get(..i))
         .unwrap_or(message);
     message
-        .replace("invalid type: ", "")
+        .replace("invalid type: ", "found ")
+        .replace("found sequence,", "found a list,")
+        .replace("found map,", "found `key: value` entries,")
+        .replace("struct CasesFile", "`policy:` and `cases:` entries")
+        .replace(
+            "struct Case",
+            "a case's `name:`, `facts:` and `expect:` entries",
+        )
         .replace("expected a map", "expected `key: value` entries")
         .replace("expected a sequence", "expected a list (one `- ` per item)")
         .replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
 }
 
 /// Reads a cases file.

@@ -336,11 +336,11 @@ fn count(kept: &[(Truth, Option<Value>)]) -> Value {
     if open == 0 {
         Value::Integer(low)
     } else {
-        Value::Range {
+        Value::Range(Arc::new(crate::value::Range {
             low,
             high: low + open,
             missing,
-        }
+        }))
     }
 }
 

@@ -53,7 +53,7 @@ pub(crate) fn compare(
 fn bounds(value: &Value) -> Option<(i64, i64)> {
     match value {
         Value::Integer(i) => Some((*i, *i)),
-        Value::Range { low, high, .. } => Some((*low, *high)),
+        Value::Range(range) => Some((range.low, range.high)),
         _ => None,
     }
 }

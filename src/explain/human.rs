@@ -87,7 +87,7 @@ fn write_trace(out: &mut String, trace: &Trace, schema: &Schema, color: bool, de
     let mark = match trace.value {
         Value::Bool(true) => "[✓]",
         Value::Bool(false) => "[✗]",
-        Value::Unknown(_) | Value::Range { .. } => "[?]",
+        Value::Unknown(_) | Value::Range(_) => "[?]",
         _ => "[=]",
     };
     let value = value_text(&trace.value, &trace.ty, schema);
@@ -134,7 +134,7 @@ fn value_style(value: &Value) -> Style {
     match value {
         Value::Bool(true) => Style::new().green(),
         Value::Bool(false) => Style::new().red(),
-        Value::Unknown(_) | Value::Range { .. } => Style::new().yellow(),
+        Value::Unknown(_) | Value::Range(_) => Style::new().yellow(),
         _ => Style::new().cyan(),
     }
 }

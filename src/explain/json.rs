@@ -124,7 +124,7 @@ pub fn value_json(value: &Value, ty: &Type, schema: &Schema) -> Json {
             .map(|v| value_json(v, element, schema))
             .collect(),
         (Value::Text(t), _) => Json::String(t.to_string()),
-        (Value::Unknown(_) | Value::Range { .. }, _) => Json::String("unknown".to_owned()),
+        (Value::Unknown(_) | Value::Range(_), _) => Json::String("unknown".to_owned()),
         (other, ty) => Json::String(super::value_text(other, ty, schema)),
     }
 }

@@ -24,7 +24,9 @@ pub fn value_text(value: &Value, ty: &Type, schema: &Schema) -> String {
             .and_then(|e| e.variants.get(*i as usize))
             .cloned()
             .unwrap_or_else(|| "?".to_owned()),
-        (Value::Range { low, high, .. }, _) => format!("unknown (between {low} and {high})"),
+        (Value::Range(range), _) => {
+            format!("unknown (between {} and {})", range.low, range.high)
+        }
         (Value::Unknown(_), _) => "unknown".to_owned(),
         (Value::List(items), Type::List(element)) => {
             let shown: Vec<String> = items
