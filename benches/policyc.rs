@@ -2,7 +2,8 @@
 //! admission on loaded facts (explanation off and on), a JSON string to a
 //! determination, and the two baselines that mark the physical limit:
 //! serde_json parsing the same string into `serde_json::Value`, and a
-//! hand-written Rust function computing admission on a typed struct.
+//! hand-written Rust function computing admission on a typed struct; and
+//! batch throughput on one and two threads.
 
 #![allow(
     clippy::unwrap_used,
@@ -118,6 +119,35 @@ fn json_string_to_facts(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         facts::load_str(next.next().unwrap(), facts::Format::Json, checked.schema()).unwrap()
     });
+}
+
+/// Lines per batch-throughput sample.
+const BATCH_LINES: usize = 20_000;
+
+/// Batch throughput: NDJSON members in, result lines out (to a sink), every
+/// decision of the policy, on 1 and 2 evaluation threads.
+#[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
+fn batch_all_decisions(bencher: divan::Bencher, threads: usize) {
+    let file = syntax::parse(&policy_text("mn_irts")).unwrap();
+    let policy = check::check(&file).policy.unwrap();
+    let batch = policyc::batch::Batch::new(&policy, policyc::batch::Options::default()).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let mut rng = members::Seeded::new(20_260_301);
+    let mut input = String::new();
+    for _ in 0..BATCH_LINES {
+        input.push_str(&members::member(&mut rng));
+        input.push('\n');
+    }
+    bencher
+        .counter(divan::counter::ItemsCount::new(BATCH_LINES))
+        .bench_local(|| {
+            policyc::batch::Runner::new(&batch, &pool)
+                .run(input.as_bytes(), std::io::sink(), |_| {})
+                .unwrap()
+        });
 }
 
 /// Baseline: serde_json parsing the same string into `serde_json::Value`.

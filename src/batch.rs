@@ -2,8 +2,9 @@
 //! result per line out, in input order.
 //!
 //! Lines are read in bounded chunks; each chunk is evaluated in parallel on a
-//! rayon thread pool, then written in order before the next chunk is read, so
-//! memory stays flat whatever the size of the input. A line that cannot be
+//! rayon thread pool while the calling thread writes the previous chunk in
+//! order and reads the next, so memory stays flat whatever the size of the
+//! input. A line that cannot be
 //! evaluated (invalid JSON, a fact of the wrong type, no as-of date, a date no
 //! version covers, an evaluation error, a blank line) gives an error line and
 //! the run goes on: input lines and output lines always match one to one.
@@ -233,6 +234,10 @@ impl<'a> Runner<'a> {
 
     /// Reads `input` to its end and writes one result line per input line to
     /// `output`, in input order; `progress` is called after each chunk.
+    ///
+    /// While the pool evaluates one chunk, this thread writes the chunk
+    /// before it and reads the chunk after it, so reading and writing do not
+    /// leave the evaluation threads waiting. At most three chunks are held.
     pub fn run(
         &self,
         mut input: impl BufRead,
@@ -240,30 +245,46 @@ impl<'a> Runner<'a> {
         mut progress: impl FnMut(Progress),
     ) -> Result<Summary, RunError> {
         let mut summary = Summary::default();
-        let mut done = Progress::default();
-        loop {
-            let chunk = read_chunk(&mut input, self.chunk_lines, &mut done.bytes)?;
-            if chunk.is_empty() {
-                break;
+        let mut read = Progress::default();
+        let mut written = Progress::default();
+        let mut chunk = read_chunk(&mut input, self.chunk_lines, &mut read.bytes)?;
+        let mut pending: Vec<Rendered> = Vec::new();
+        while !chunk.is_empty() {
+            let before = read.lines;
+            read.lines += chunk.len() as u64;
+            let mut rendered = Vec::new();
+            let mut next = Ok(Vec::new());
+            self.pool.in_place_scope(|scope| {
+                scope.spawn(|_| rendered = self.evaluate_chunk(before, &chunk));
+                next = write_chunk(&mut output, &pending, &mut summary)
+                    .and_then(|()| read_chunk(&mut input, self.chunk_lines, &mut read.bytes));
+            });
+            if !pending.is_empty() {
+                written.lines += pending.len() as u64;
+                progress(written);
             }
-            let rendered = self.evaluate_chunk(done.lines, &chunk);
-            write_chunk(&mut output, &rendered, &mut summary)?;
-            done.lines += chunk.len() as u64;
-            progress(done);
+            // The bytes of the chunk now in evaluation are read.
+            written.bytes = read.bytes;
+            pending = rendered;
+            chunk = next?;
+        }
+        write_chunk(&mut output, &pending, &mut summary)?;
+        if !pending.is_empty() {
+            written.lines += pending.len() as u64;
+            progress(written);
         }
         output.flush().map_err(RunError::Write)?;
         Ok(summary)
     }
 
-    /// Evaluates a chunk in parallel; `before` lines came before it.
+    /// Evaluates a chunk in parallel on the pool; `before` lines came
+    /// before it.
     fn evaluate_chunk(&self, before: u64, chunk: &[RawLine]) -> Vec<Rendered> {
-        self.pool.install(|| {
-            chunk
-                .par_iter()
-                .enumerate()
-                .map(|(index, raw)| render(self.batch, before + index as u64 + 1, raw))
-                .collect()
-        })
+        chunk
+            .par_iter()
+            .enumerate()
+            .map(|(index, raw)| render(self.batch, before + index as u64 + 1, raw))
+            .collect()
     }
 }
 

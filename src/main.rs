@@ -5,6 +5,12 @@ use policyc::cli::{Cli, Outcome};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+// Evaluation allocates many small values, and batch runs allocate on worker
+// threads and free on the writing thread: mimalloc handles both far better
+// than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -19,7 +19,7 @@ mod table;
 mod types;
 mod versions;
 
-pub use absent::Absent;
+pub use absent::{Absent, for_this_thread as absent_for_this_thread};
 pub use error::{CheckError, CheckWarning};
 pub use ir::*;
 pub use types::*;

@@ -66,7 +66,8 @@ pub fn load_str(text: &str, format: Format, schema: &Schema) -> Result<Facts, Ve
             span: Span::new(0, text.len()),
         }]);
     }
-    let mut reader = typed::Reader::new(schema);
+    let absent = crate::check::absent_for_this_thread(schema);
+    let mut reader = typed::Reader::new(schema, absent.as_deref());
     let root = read(text, format, &mut reader).map_err(|e| vec![e])?;
     let root = match root {
         typed::Root::Facts(root) => root,

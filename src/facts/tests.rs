@@ -116,3 +116,35 @@ fn yaml_reads_into_the_same_values_as_json() {
     let b = load_str(yaml, Format::Yaml, checked.schema()).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(a.root, b.root);
 }
+
+#[test]
+fn each_thread_reads_with_its_own_copy_of_the_absent_values() {
+    use std::sync::Arc;
+    let checked = checked();
+    let shared = checked
+        .schema()
+        .absent
+        .clone()
+        .unwrap_or_else(|| panic!("no absent values"));
+    let here =
+        crate::check::absent_for_this_thread(checked.schema()).unwrap_or_else(|| panic!("none"));
+    let again =
+        crate::check::absent_for_this_thread(checked.schema()).unwrap_or_else(|| panic!("none"));
+    assert!(Arc::ptr_eq(&here, &again), "one copy per thread");
+    assert!(
+        !Arc::ptr_eq(&here, &shared),
+        "the copy is not the shared tree"
+    );
+    assert_eq!(here.value, shared.value, "the copy holds the same values");
+    let there = std::thread::scope(|s| {
+        s.spawn(|| crate::check::absent_for_this_thread(checked.schema()))
+            .join()
+            .ok()
+            .flatten()
+    })
+    .unwrap_or_else(|| panic!("none"));
+    assert!(
+        !Arc::ptr_eq(&here, &there),
+        "another thread has its own copy"
+    );
+}

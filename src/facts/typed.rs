@@ -30,6 +30,8 @@ enum Step<'s> {
 /// The state of one read: where it is, and what it found wrong.
 pub(super) struct Reader<'s> {
     schema: &'s Schema,
+    /// The values of absent facts at paths without list indices.
+    absent: Option<&'s Absent>,
     path: Vec<Step<'s>>,
     /// Values of the wrong type, in document order.
     pub errors: Vec<FactsError>,
@@ -48,9 +50,10 @@ pub(super) enum Root {
 }
 
 impl<'s> Reader<'s> {
-    pub fn new(schema: &'s Schema) -> Self {
+    pub fn new(schema: &'s Schema, absent: Option<&'s Absent>) -> Self {
         Self {
             schema,
+            absent,
             path: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
@@ -95,7 +98,7 @@ impl<'s> Reader<'s> {
     /// The shared absent values at the current path, if it has them.
     fn here(&self) -> Option<&'s Absent> {
         match self.path.last() {
-            None => self.schema.absent.as_deref(),
+            None => self.absent,
             Some(Step::Field(_, absent)) => *absent,
             Some(Step::Index(_)) => None,
         }
