@@ -22,6 +22,13 @@ use policyc::source::SourceFile;
 use policyc::value::Value;
 use policyc::{check, eval, facts, syntax};
 
+// With `--features bench-mimalloc`, every benchmark here, baselines included,
+// runs with the allocator the `policyc` binary uses; by default, with the
+// system allocator a program embedding the library would have.
+#[cfg(feature = "bench-mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -295,14 +295,20 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        // Collected straight into the shared slice: one allocation.
+        // A field left out takes its shared absent value when the record's
+        // path has one; collected straight into the shared slice.
+        let template: &[Value] = match self.here().map(|a| &a.value) {
+            Some(Value::Record(items)) => items,
+            _ => &[],
+        };
         let record: Arc<[Value]> = fields
             .iter()
             .zip(values)
             .enumerate()
-            .map(|(slot, (field, value))| match value {
-                Some(value) => value,
-                None => {
+            .map(|(slot, (field, value))| match (value, template.get(slot)) {
+                (Some(value), _) => value,
+                (None, Some(absent)) => absent.clone(),
+                (None, None) => {
                     self.enter(field, slot);
                     let value = self.absent(&field.ty);
                     self.path.pop();
