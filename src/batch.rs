@@ -126,7 +126,10 @@ impl<'a> Batch<'a> {
             .ok_or_else(|| LineError::new("the policy has no version"))?;
         // Every version shares the facts schema, so any version can load them.
         let loaded = facts::load_str(text, facts::Format::Json, latest.schema()).map_err(|e| {
-            LineError::from_messages(e.iter().map(ToString::to_string))
+            // The loader speaks of a facts file; here the facts are a line.
+            let message =
+                |e: &facts::FactsError| e.to_string().replace("the facts file", "the line");
+            LineError::from_messages(e.iter().map(message))
                 .unwrap_or_else(|| LineError::new("the facts could not be read"))
         })?;
         let as_of = self.options.as_of.or(loaded.as_of).ok_or_else(|| {

@@ -59,7 +59,7 @@ fn lines(examples: &[PathBuf]) -> Vec<Line> {
         (
             3,
             r#"{"as_of": "2026-03-01", "recipient": "#.to_owned(),
-            "the facts file is not valid JSON",
+            "the line is not valid JSON",
         ),
         (
             11,
