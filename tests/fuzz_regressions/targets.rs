@@ -1,0 +1,129 @@
+//! The fuzz targets' logic, shared by `fuzz/fuzz_targets/` and the
+//! reproducer test: no input may panic, and every failure must come with at
+//! least one diagnostic.
+
+use policyc::check::{self, Checked};
+use policyc::diagnostic::{self, Style};
+use policyc::source::SourceFile;
+use policyc::{eval, explain, facts, pretty, syntax};
+use std::sync::OnceLock;
+
+const STYLES: [Style; 2] = [Style::Human { color: false }, Style::Json];
+
+/// The `policy_text` target: parse, check, render, format.
+pub fn policy_text(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = SourceFile::new("fuzz.policy", text);
+    let file = match syntax::parse(&source) {
+        Ok(file) => file,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a parse failure without errors");
+            for style in STYLES {
+                let _ = diagnostic::render_all(&errors, Some(&source), style);
+            }
+            return;
+        }
+    };
+    let outcome = check::check(&file);
+    for style in STYLES {
+        let _ = diagnostic::render_all(&outcome.errors, Some(&source), style);
+        let _ = diagnostic::render_all(&outcome.warnings, Some(&source), style);
+    }
+    if outcome.checked.is_none() || outcome.policy.is_none() {
+        assert!(!outcome.errors.is_empty(), "a check failure without errors");
+        return;
+    }
+    match pretty::format(&source) {
+        Ok(_) => {}
+        Err(pretty::FormatError::Syntax(errors)) => {
+            assert!(!errors.is_empty(), "a format failure without errors");
+        }
+        Err(other) => panic!("the formatter failed on a checked policy: {other:?}"),
+    }
+}
+
+/// The shipped policies, checked once, with their sources.
+fn policies() -> &'static [(SourceFile, Checked)] {
+    static CHECKED: OnceLock<Vec<(SourceFile, Checked)>> = OnceLock::new();
+    CHECKED.get_or_init(|| {
+        [
+            (
+                "mn_irts.policy",
+                include_str!("../../policies/mn_irts.policy"),
+            ),
+            (
+                "mt_imr.policy",
+                include_str!("../../policies/mt_imr.policy"),
+            ),
+            (
+                "nm_recovery_services.policy",
+                include_str!("../../policies/nm_recovery_services.policy"),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, text)| {
+            let source = SourceFile::new(name, text);
+            let file = syntax::parse(&source).expect("a shipped policy parses");
+            let checked = check::check(&file)
+                .checked
+                .expect("a shipped policy checks");
+            (source, checked)
+        })
+        .collect()
+    })
+}
+
+/// The `facts_json` target: selector byte (policy `% 3`, YAML when `/ 3` is
+/// odd), then load, evaluate with explanations, render.
+pub fn facts_json(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let (policy_source, checked) = &policies()[usize::from(selector % 3)];
+    let (name, format) = if (selector / 3) % 2 == 0 {
+        ("facts.json", facts::Format::Json)
+    } else {
+        ("facts.yaml", facts::Format::Yaml)
+    };
+    let source = SourceFile::new(name, text);
+    let loaded = match facts::load(&source, format, checked.schema()) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a load failure without errors");
+            for style in STYLES {
+                let _ = diagnostic::render_all(&errors, Some(&source), style);
+            }
+            return;
+        }
+    };
+    for style in STYLES {
+        let _ = diagnostic::render_all(&loaded.warnings, Some(&source), style);
+    }
+    let as_of = loaded
+        .as_of
+        .unwrap_or_else(|| syntax::parse_date("2026-03-01").expect("a fixed date"));
+    match eval::evaluate(
+        checked,
+        &loaded.root,
+        as_of,
+        &[],
+        eval::Options { explain: true },
+    ) {
+        Ok(determination) => {
+            for color in [false, true] {
+                let _ = explain::human(checked, &determination, color, true);
+            }
+            let _ = explain::to_json(checked, &determination).to_string();
+        }
+        Err(error) => {
+            for style in STYLES {
+                let _ = diagnostic::render(&error, Some(policy_source), style);
+            }
+        }
+    }
+}
