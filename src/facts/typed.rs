@@ -16,6 +16,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::fmt::{self, Write};
 use std::str::FromStr;
 use std::sync::Arc;
+use top::{AsOfSeed, Key, KeySeed, RootSeed};
+
+mod top;
 
 /// One step of the path to the value being read.
 #[derive(Clone, Copy)]
@@ -295,12 +298,17 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        // A field left out takes its shared absent value when the record's
-        // path has one; collected straight into the shared slice.
+        Ok(self.finish_record(fields, values))
+    }
+
+    /// The record from the fields read; a field left out takes its shared
+    /// absent value when the record's path has one.
+    fn finish_record(&mut self, fields: &'s [FieldInfo], values: Vec<Option<Value>>) -> Value {
         let template: &[Value] = match self.here().map(|a| &a.value) {
             Some(Value::Record(items)) => items,
             _ => &[],
         };
+        // Collected straight into the shared slice: one allocation.
         let record: Arc<[Value]> = fields
             .iter()
             .zip(values)
@@ -316,7 +324,7 @@ impl<'s> Reader<'s> {
                 }
             })
             .collect();
-        Ok(Value::Record(record))
+        Value::Record(record)
     }
 
     fn list<'de, A: SeqAccess<'de>>(
@@ -456,166 +464,5 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         }
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(self.reader.wrong(self.ty, "an object".to_owned(), None))
-    }
-}
-
-/// Reads the top level: an object of facts, or something to complain about.
-struct RootSeed<'r, 's> {
-    reader: &'r mut Reader<'s>,
-}
-
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = Root;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of facts")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Root, A::Error> {
-        let facts = self.reader.schema.facts;
-        self.reader.record(facts, true, map).map(Root::Facts)
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Root, E> {
-        Ok(Root::NotAnObject(v.to_string()))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Root, E> {
-        Ok(Root::NotAnObject(v.to_string()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Root, E> {
-        Ok(Root::NotAnObject(v.to_string()))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Root, E> {
-        Ok(Root::NotAnObject(describe_float(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Root, E> {
-        Ok(Root::NotAnObject(describe_text(v)))
-    }
-
-    fn visit_none<E>(self) -> Result<Root, E> {
-        Ok(Root::NotAnObject("null".to_owned()))
-    }
-
-    fn visit_unit<E>(self) -> Result<Root, E> {
-        Ok(Root::NotAnObject("null".to_owned()))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Root, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Root, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Root::NotAnObject("a list".to_owned()))
-    }
-}
-
-/// A key of an object being read as a record.
-enum Key {
-    /// A declared field, by position.
-    Field(usize),
-    /// `as_of` at the top level.
-    AsOf,
-    /// Any other key.
-    Other(String),
-}
-
-/// Reads a key, matching it to the record's fields without allocating.
-struct KeySeed<'f> {
-    fields: &'f [FieldInfo],
-    root: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Key;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-        if let Some(slot) = self.fields.iter().position(|f| f.name == v) {
-            return Ok(Key::Field(slot));
-        }
-        if self.root && v == "as_of" {
-            return Ok(Key::AsOf);
-        }
-        Ok(Key::Other(v.to_owned()))
-    }
-}
-
-/// Reads the top-level `as_of`: `None` for null, else a date or what was
-/// found instead.
-struct AsOfSeed;
-
-impl<'de> DeserializeSeed<'de> for AsOfSeed {
-    type Value = Option<Result<Date, String>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AsOfSeed {
-    type Value = Option<Result<Date, String>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a date YYYY-MM-DD")
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(
-            crate::syntax::parse_date(v).map_err(|_| format!("{v:?}")),
-        ))
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(Err(v.to_string())))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(Err(v.to_string())))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(Err(v.to_string())))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(Err(describe_float(v))))
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Some(Err("a list".to_owned())))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Some(Err("an object".to_owned())))
     }
 }
