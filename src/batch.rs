@@ -24,6 +24,14 @@ use thiserror::Error;
 /// How many lines are read, evaluated and written at a time by default.
 pub const CHUNK_LINES: usize = 4096;
 
+/// The longest line read by default (8 MiB): a longer line becomes an error
+/// line, skipped without being held in memory, and the run goes on.
+pub const MAX_LINE_BYTES: usize = 8 << 20;
+
+/// A chunk is cut short once its lines hold this many bytes (or one line
+/// does), so three chunks in memory stay within a few hundred MiB.
+const CHUNK_BYTES: usize = 64 << 20;
+
 /// What every line is evaluated with.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -217,6 +225,7 @@ pub struct Runner<'a> {
     batch: &'a Batch<'a>,
     pool: &'a rayon::ThreadPool,
     chunk_lines: usize,
+    max_line_bytes: usize,
 }
 
 impl<'a> Runner<'a> {
@@ -226,7 +235,14 @@ impl<'a> Runner<'a> {
             batch,
             pool,
             chunk_lines: CHUNK_LINES,
+            max_line_bytes: MAX_LINE_BYTES,
         }
+    }
+
+    /// Lines longer than `bytes` become error lines (at least 1 byte).
+    pub fn max_line_bytes(mut self, bytes: usize) -> Self {
+        self.max_line_bytes = bytes.max(1);
+        self
     }
 
     /// Reads, evaluates and writes `lines` lines at a time (at least one).
@@ -250,7 +266,7 @@ impl<'a> Runner<'a> {
         let mut summary = Summary::default();
         let mut read = Progress::default();
         let mut written = Progress::default();
-        let mut chunk = read_chunk(&mut input, self.chunk_lines, &mut read.bytes)?;
+        let mut chunk = self.read_chunk(&mut input, &mut read.bytes)?;
         let mut pending: Vec<Rendered> = Vec::new();
         while !chunk.is_empty() {
             let before = read.lines;
@@ -260,7 +276,7 @@ impl<'a> Runner<'a> {
             self.pool.in_place_scope(|scope| {
                 scope.spawn(|_| rendered = self.evaluate_chunk(before, &chunk));
                 next = write_chunk(&mut output, &pending, &mut summary)
-                    .and_then(|()| read_chunk(&mut input, self.chunk_lines, &mut read.bytes));
+                    .and_then(|()| self.read_chunk(&mut input, &mut read.bytes));
             });
             if !pending.is_empty() {
                 written.lines += pending.len() as u64;
@@ -291,38 +307,103 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// Reads up to `lines` lines, counting the bytes read into `bytes`.
-fn read_chunk(
-    input: &mut impl BufRead,
-    lines: usize,
-    bytes: &mut u64,
-) -> Result<Vec<RawLine>, RunError> {
-    let mut chunk = Vec::with_capacity(lines.min(CHUNK_LINES));
-    let mut buffer = Vec::new();
-    while chunk.len() < lines {
-        buffer.clear();
-        let read = input
-            .read_until(b'\n', &mut buffer)
-            .map_err(RunError::Read)?;
-        if read == 0 {
+impl Runner<'_> {
+    /// Reads up to `chunk_lines` lines (fewer once they hold [`CHUNK_BYTES`]),
+    /// counting the bytes read into `bytes`.
+    fn read_chunk(&self, input: &mut impl BufRead, bytes: &mut u64) -> Result<Vec<RawLine>, RunError> {
+        let mut chunk = Vec::with_capacity(self.chunk_lines.min(CHUNK_LINES));
+        let mut held = 0usize;
+        let budget = CHUNK_BYTES.max(self.max_line_bytes);
+        while chunk.len() < self.chunk_lines && held < budget {
+            let mut buffer = Vec::new();
+            let line = read_line(input, &mut buffer, self.max_line_bytes).map_err(RunError::Read)?;
+            let first = *bytes == 0;
+            match line {
+                Line::End => break,
+                Line::Read(read) => {
+                    *bytes += read as u64;
+                    held += buffer.len();
+                    chunk.push(line_text(buffer, first));
+                }
+                Line::TooLong(read) => {
+                    *bytes += read as u64;
+                    chunk.push(Err(LineError::new(format!(
+                        "the line is longer than {} bytes, the most a line may hold; \
+                         raise the limit with --max-line-bytes",
+                        self.max_line_bytes
+                    ))));
+                }
+            }
+        }
+        Ok(chunk)
+    }
+}
+
+/// What reading one line gave.
+enum Line {
+    /// The input has ended.
+    End,
+    /// A line, of this many bytes with its line break, is in the buffer.
+    Read(usize),
+    /// A line of this many bytes was longer than the limit: it was skipped,
+    /// and the buffer holds none of it.
+    TooLong(usize),
+}
+
+/// Reads one line into `buffer`, holding at most `limit` bytes of it: the
+/// rest of a longer line is read past without being kept.
+fn read_line(input: &mut impl BufRead, buffer: &mut Vec<u8>, limit: usize) -> io::Result<Line> {
+    let mut read = 0usize;
+    let mut too_long = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
             break;
         }
-        *bytes += read as u64;
-        chunk.push(line_text(&buffer, *bytes == read as u64));
+        let (piece, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(end) => (available.get(..=end).unwrap_or(available), true),
+            None => (available, false),
+        };
+        let length = piece.len();
+        // The line break does not count towards the limit.
+        let content = length - usize::from(done);
+        if !too_long && buffer.len() + content > limit {
+            too_long = true;
+            *buffer = Vec::new();
+        }
+        if !too_long {
+            buffer.extend_from_slice(piece);
+        }
+        read += length;
+        input.consume(length);
+        if done {
+            break;
+        }
     }
-    Ok(chunk)
+    Ok(match (read, too_long) {
+        (0, _) => Line::End,
+        (read, true) => Line::TooLong(read),
+        (read, false) => Line::Read(read),
+    })
 }
 
 /// A line's text without its line break (and, on the first line, without a
 /// byte-order mark); an error when it is not UTF-8.
-fn line_text(bytes: &[u8], first: bool) -> RawLine {
-    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let bytes = match first {
-        true => bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes),
-        false => bytes,
-    };
-    String::from_utf8(bytes.to_vec()).map_err(|_| LineError::new("the line is not UTF-8 text"))
+fn line_text(mut bytes: Vec<u8>, first: bool) -> RawLine {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    }
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    if first && bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|_| LineError::new("the line is not UTF-8 text"))
 }
 
 /// Evaluates and renders one line as compact JSON.

@@ -38,6 +38,7 @@
 //! ```
 
 pub mod ast;
+pub mod atomic;
 pub mod batch;
 pub mod cases;
 pub mod check;

@@ -21,13 +21,22 @@ enum BatchError {
     #[error("cannot write `{path}`: {reason}")]
     #[diagnostic(
         code(policyc::cli::write),
-        help("check the path and that its folder is writable")
+        help(
+            "check the path, that its folder is writable and that the disk has room; a run that does not finish leaves no output file"
+        )
     )]
     Write { path: String, reason: String },
     /// The thread pool could not be started.
     #[error("cannot start the evaluation threads: {reason}")]
     #[diagnostic(code(policyc::cli::threads), help("try a smaller --threads"))]
     Threads { reason: String },
+    /// `--output` names the input file itself (or a link to it).
+    #[error("`{output}` is the input file: writing it would destroy the input before it is read")]
+    #[diagnostic(
+        code(policyc::cli::same_file),
+        help("write the results to another file; the input was left as it was")
+    )]
+    SameFile { output: String },
 }
 
 /// `policyc eval FILE --batch INPUT [...]`; `progress` draws a progress bar.
@@ -62,10 +71,13 @@ fn eval_inner(
     })?;
     let input_path = args.batch.as_deref().unwrap_or(Path::new("-"));
     let (input, length) = open_input(input_path).map_err(|e| usage(stderr, &e, style))?;
-    let out = open_output(args.output.as_deref()).map_err(|e| usage(stderr, &e, style))?;
-    let pool = thread_pool(args).map_err(|e| usage(stderr, &e, style))?;
+    let mut out = open_output(input_path, args.output.as_deref())
+        .map_err(|e| usage(stderr, &e, style))?;
+    let threads = thread_count(args, stderr);
+    let pool = thread_pool(threads).map_err(|e| usage(stderr, &e, style))?;
     let bar = progress.then(|| progress_bar(length));
-    let result = Runner::new(&batch, &pool).run(input, out, |done| {
+    let runner = Runner::new(&batch, &pool).max_line_bytes(args.max_line_bytes);
+    let result = runner.run(input, &mut out, |done| {
         if let Some(bar) = &bar {
             show(bar, done, length.is_some());
         }
@@ -73,6 +85,8 @@ fn eval_inner(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    // Only a complete run puts the output file in place.
+    let result = result.and_then(|summary| out.finish().map(|()| summary).map_err(RunError::Write));
     let summary = result.map_err(|e| run_failed(stderr, e, input_path, args, style))?;
     stderr.push_str(&summary_text(&summary, style));
     Ok(())
@@ -124,24 +138,109 @@ fn open_input(path: &Path) -> Result<(Box<dyn BufRead>, Option<u64>), CliError> 
     Ok((Box::new(reader), Some(metadata.len())))
 }
 
-/// Standard output, or the `--output` file, buffered.
-fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>, BatchError> {
-    let Some(path) = path else {
-        return Ok(Box::new(BufWriter::with_capacity(
-            1 << 16,
-            io::stdout().lock(),
-        )));
+/// Where results go: standard output, or the `--output` file, which only
+/// appears (whole) when the run completes.
+enum Out {
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    File(crate::atomic::Pending),
+}
+
+impl Out {
+    /// Flushes standard output, or puts the finished file in place.
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Out::Stdout(mut out) => out.flush(),
+            Out::File(pending) => pending.commit(),
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Out::Stdout(out) => out.write(bytes),
+            Out::File(pending) => pending.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Out::Stdout(out) => out.flush(),
+            Out::File(pending) => pending.flush(),
+        }
+    }
+}
+
+/// Standard output, or a temporary file beside `--output`; refuses an
+/// output that is the input itself.
+fn open_output(input: &Path, output: Option<&Path>) -> Result<Out, BatchError> {
+    let Some(path) = output else {
+        return Ok(Out::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock())));
     };
-    let file = File::create(path).map_err(|e| BatchError::Write {
+    if same_file(input, path) {
+        return Err(BatchError::SameFile {
+            output: path.display().to_string(),
+        });
+    }
+    let pending = crate::atomic::Pending::create(path).map_err(|e| BatchError::Write {
         path: path.display().to_string(),
         reason: e.to_string(),
     })?;
-    Ok(Box::new(BufWriter::with_capacity(1 << 16, file)))
+    Ok(Out::File(pending))
 }
 
-/// A pool of `--threads` threads, or one per core.
-fn thread_pool(args: &EvalArgs) -> Result<rayon::ThreadPool, BatchError> {
-    let threads = args.threads.map_or(0, std::num::NonZeroUsize::get);
+/// Whether `output` already exists as the very file `input` reads (the
+/// same device and inode, whatever links or names lead there).
+#[cfg(unix)]
+fn same_file(input: &Path, output: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let input = if input == Path::new("-") {
+        io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .and_then(|f| f.metadata())
+    } else {
+        std::fs::metadata(input)
+    };
+    match (input, std::fs::metadata(output)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(input: &Path, output: &Path) -> bool {
+    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// More evaluation threads than this per core only add overhead.
+const THREADS_PER_CORE: usize = 4;
+
+/// `--threads`, or one per core; more than [`THREADS_PER_CORE`] per core
+/// is cut back, with a warning.
+fn thread_count(args: &EvalArgs, stderr: &mut String) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let cap = cores * THREADS_PER_CORE;
+    match args.threads.map(std::num::NonZeroUsize::get) {
+        None => cores,
+        Some(asked) if asked > cap => {
+            stderr.push_str(&format!(
+                "warning: --threads {asked} is more than this machine can use; using {cap} \
+                 ({THREADS_PER_CORE} for each of its {cores} cores)\n"
+            ));
+            cap
+        }
+        Some(asked) => asked,
+    }
+}
+
+/// A pool of `threads` evaluation threads.
+fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, BatchError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -194,6 +293,7 @@ fn run_failed(
             };
             usage(stderr, &error, style)
         }
+        RunError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Closed,
         RunError::Write(e) => {
             let path = args.output.as_deref().unwrap_or(Path::new("<stdout>"));
             let error = BatchError::Write {

@@ -16,7 +16,7 @@ use thiserror::Error;
 #[error("cannot write `{path}`: {reason}")]
 #[diagnostic(
     code(policyc::fmt::write),
-    help("check that the file is writable; it was left as it was")
+    help("check that the file and its folder are writable and the disk has room; the file was left as it was")
 )]
 struct WriteError {
     path: String,
@@ -113,7 +113,7 @@ fn fmt_file(
         output.stdout.push_str(&format!("would reformat: {name}\n"));
         return Ok(true);
     }
-    std::fs::write(path, &formatted).map_err(|e| {
+    crate::atomic::write(path, formatted.as_bytes()).map_err(|e| {
         let error = WriteError {
             path: name.to_string(),
             reason: e.to_string(),

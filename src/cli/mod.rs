@@ -86,9 +86,19 @@ pub struct EvalArgs {
     /// With --batch: write the results to this file instead of standard output.
     #[arg(long, value_name = "OUT", requires = "batch", conflicts_with = "facts")]
     pub output: Option<PathBuf>,
-    /// With --batch: evaluate on this many threads (default: all cores).
+    /// With --batch: evaluate on this many threads (default: one per core;
+    /// at most four per core).
     #[arg(long, value_name = "N", requires = "batch", conflicts_with = "facts")]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// With --batch: the longest line read, in bytes; a longer line gives an
+    /// error line and the run goes on.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        requires = "batch",
+        default_value_t = crate::batch::MAX_LINE_BYTES
+    )]
+    pub max_line_bytes: usize,
     /// The date to evaluate as of: YYYY-MM-DD or `today`. Overrides the facts
     /// file's `as_of`; one of the two is required.
     #[arg(long)]
@@ -144,8 +154,10 @@ pub enum Outcome {
     Success,
     /// A policy or facts file has errors.
     InputErrors,
-    /// The command was used wrongly.
+    /// The command was used wrongly, or its output could not be written.
     Usage,
+    /// Standard output was closed by its reader (`| head -1`): stop quietly.
+    Closed,
 }
 
 impl Outcome {
@@ -155,6 +167,8 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::InputErrors => 1,
             Outcome::Usage => 2,
+            // What a shell reports for a process ended by SIGPIPE (128 + 13).
+            Outcome::Closed => 141,
         }
     }
 }
