@@ -341,6 +341,31 @@ pub struct Duration {
     pub unit: TimeUnit,
 }
 
+impl Duration {
+    /// The length counted in its calendar's base unit: days for days and
+    /// weeks, months for months and years, so `1 week` and `7 days` (or
+    /// `1 year` and `12 months`) are the same length.
+    pub fn length(&self) -> (Calendar, i128) {
+        let amount = i128::from(self.amount);
+        match self.unit {
+            TimeUnit::Day => (Calendar::Days, amount),
+            TimeUnit::Week => (Calendar::Days, amount * 7),
+            TimeUnit::Month => (Calendar::Months, amount),
+            TimeUnit::Year => (Calendar::Months, amount * 12),
+        }
+    }
+}
+
+/// Which lengths of time convert exactly into one another: days and weeks,
+/// or months and years (a month has no fixed number of days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Calendar {
+    /// Days and weeks.
+    Days,
+    /// Months and years.
+    Months,
+}
+
 /// A calendar unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeUnit {

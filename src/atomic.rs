@@ -151,7 +151,12 @@ mod tests {
             let link = dir.path().join("link.policy");
             std::os::unix::fs::symlink(&target, &link).unwrap();
             write(&link, b"new").unwrap();
-            assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert!(
+                fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
             let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o640);
         }

@@ -310,13 +310,18 @@ impl<'a> Runner<'a> {
 impl Runner<'_> {
     /// Reads up to `chunk_lines` lines (fewer once they hold [`CHUNK_BYTES`]),
     /// counting the bytes read into `bytes`.
-    fn read_chunk(&self, input: &mut impl BufRead, bytes: &mut u64) -> Result<Vec<RawLine>, RunError> {
+    fn read_chunk(
+        &self,
+        input: &mut impl BufRead,
+        bytes: &mut u64,
+    ) -> Result<Vec<RawLine>, RunError> {
         let mut chunk = Vec::with_capacity(self.chunk_lines.min(CHUNK_LINES));
         let mut held = 0usize;
         let budget = CHUNK_BYTES.max(self.max_line_bytes);
         while chunk.len() < self.chunk_lines && held < budget {
             let mut buffer = Vec::new();
-            let line = read_line(input, &mut buffer, self.max_line_bytes).map_err(RunError::Read)?;
+            let line =
+                read_line(input, &mut buffer, self.max_line_bytes).map_err(RunError::Read)?;
             let first = *bytes == 0;
             match line {
                 Line::End => break,

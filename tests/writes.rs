@@ -169,7 +169,10 @@ fn failed_writes_to_standard_output_are_errors() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains("No space left on device"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -221,13 +224,21 @@ fn an_over_long_line_is_an_error_line_and_the_run_goes_on() {
     let results = std::fs::read_to_string(&output).unwrap();
     let lines: Vec<&str> = results.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(lines[0].starts_with("{\"line\":1,\"policy\""), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("{\"line\":1,\"policy\""),
+        "{}",
+        lines[0]
+    );
     assert_eq!(
         lines[1],
         "{\"line\":2,\"error\":\"the line is longer than 1000 bytes, the most a line may hold; \
          raise the limit with --max-line-bytes\"}"
     );
-    assert!(lines[2].starts_with("{\"line\":3,\"policy\""), "{}", lines[2]);
+    assert!(
+        lines[2].starts_with("{\"line\":3,\"policy\""),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]

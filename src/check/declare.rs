@@ -56,7 +56,9 @@ impl Declarations {
                 }
                 _ => continue,
             };
-            if BUILTIN_TYPES.contains(&name.text.as_str()) {
+            if name.text == "it" {
+                errors.push(reserved_it(name, "a type"));
+            } else if BUILTIN_TYPES.contains(&name.text.as_str()) {
                 errors.push(CheckError::ReservedType {
                     span: name.span,
                     name: name.text.clone(),
@@ -134,6 +136,10 @@ impl Declarations {
             let Item::Facts(facts) = item else { continue };
             declared_any = true;
             for decl in &facts.fields {
+                if decl.name.text == "it" {
+                    errors.push(reserved_it(&decl.name, "a fact"));
+                    continue;
+                }
                 if let Some((_, first)) = self.facts.get(&decl.name.text) {
                     errors.push(duplicate(&decl.name, *first));
                     continue;
@@ -157,6 +163,10 @@ impl Declarations {
     fn declare_definitions(&mut self, file: &ast::PolicyFile, errors: &mut Vec<CheckError>) {
         for (index, def) in definitions(file).enumerate() {
             let name = &def.name;
+            if name.text == "it" {
+                errors.push(reserved_it(name, "a rule or decision"));
+                continue;
+            }
             let clash = self
                 .definitions
                 .get(&name.text)
@@ -176,6 +186,10 @@ impl Declarations {
         decls
             .iter()
             .filter_map(|decl| {
+                if decl.name.text == "it" {
+                    errors.push(reserved_it(&decl.name, "a record field"));
+                    return None;
+                }
                 let ty = self.resolve_type(&decl.ty, errors)?;
                 Some(FieldInfo {
                     name: decl.name.text.clone(),
@@ -251,6 +265,10 @@ pub(crate) fn definitions(file: &ast::PolicyFile) -> impl Iterator<Item = &ast::
 fn enum_variants(e: &ast::EnumDef, errors: &mut Vec<CheckError>) -> Vec<String> {
     let mut variants: Vec<&Name> = Vec::new();
     for variant in &e.variants {
+        if variant.name.text == "it" {
+            errors.push(reserved_it(&variant.name, "an enum value"));
+            continue;
+        }
         match variants.iter().find(|v| v.text == variant.name.text) {
             Some(first) => errors.push(duplicate(&variant.name, first.span)),
             None => variants.push(&variant.name),
@@ -265,6 +283,13 @@ fn enum_variants(e: &ast::EnumDef, errors: &mut Vec<CheckError>) -> Vec<String> 
         });
     }
     variants.into_iter().map(|v| v.text.clone()).collect()
+}
+
+fn reserved_it(name: &Name, what: &str) -> CheckError {
+    CheckError::ReservedIt {
+        span: name.span,
+        what: what.to_owned(),
+    }
 }
 
 fn duplicate(name: &Name, first: Span) -> CheckError {

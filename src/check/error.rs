@@ -212,6 +212,23 @@ pub enum CheckError {
         /// The name.
         name: String,
     },
+    /// `it` declared as a field, fact, rule, decision, enum value or type,
+    /// e.g. `record R { it: integer }`: inside an aggregate `it` is always
+    /// the list entry, so such a name could not be told apart from it.
+    #[error("`it` cannot be the name of {what}")]
+    #[diagnostic(
+        code(policyc::check::reserved_it),
+        help(
+            "inside `count`, `exists`, `every`, `sum`, `min` and `max`, `it` is the list entry itself; choose another name, e.g. `item`"
+        )
+    )]
+    ReservedIt {
+        /// The name.
+        #[label("reserved for the list entry")]
+        span: Span,
+        /// What it names, e.g. "a record field".
+        what: String,
+    },
 }
 
 /// Something legal but likely wrong.

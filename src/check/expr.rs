@@ -56,7 +56,7 @@ impl<'a> ExprChecker<'a> {
             ExprKind::Decimal(d) => literal(Value::Decimal(*d), Type::Decimal),
             ExprKind::Text(t) => literal(Value::Text(Arc::from(t.as_str())), Type::Text),
             ExprKind::Date(d) => literal(Value::Date(*d), Type::Date),
-            ExprKind::Duration(d) => literal(Value::Duration(*d), Type::Duration),
+            ExprKind::Duration(d) => literal(Value::Duration(*d), Type::Duration(d.length().0)),
             ExprKind::AsOf => Some(node(NodeKind::AsOf, Type::Date, span)),
             ExprKind::Path(names) => self.resolve_path(names, hint),
             ExprKind::Field(inner, name) => self.check_field(inner, name),
@@ -237,8 +237,11 @@ impl<'a> ExprChecker<'a> {
         let (l, r) = self.check_pair(left, right)?;
         let schema = &self.decl.schema;
         let ordered = op != BinaryOp::Eq && op != BinaryOp::Ne;
+        let lengths = matches!((&l.ty, &r.ty), (Type::Duration(a), Type::Duration(b)) if a == b);
         let comparable = if ordered {
-            (l.ty.is_number() && r.ty.is_number()) || (l.ty == Type::Date && r.ty == Type::Date)
+            (l.ty.is_number() && r.ty.is_number())
+                || (l.ty == Type::Date && r.ty == Type::Date)
+                || lengths
         } else {
             (l.ty.is_number() && r.ty.is_number()) || schema.same(&l.ty, &r.ty)
         };
@@ -282,8 +285,8 @@ impl<'a> ExprChecker<'a> {
             (BinaryOp::Div, a, b) if a.is_number() && b.is_number() => Type::Decimal,
             (_, Type::Integer, Type::Integer) => Type::Integer,
             (_, a, b) if a.is_number() && b.is_number() => Type::Decimal,
-            (BinaryOp::Add | BinaryOp::Sub, Type::Date, Type::Duration) => Type::Date,
-            (BinaryOp::Add, Type::Duration, Type::Date) => Type::Date,
+            (BinaryOp::Add | BinaryOp::Sub, Type::Date, Type::Duration(_)) => Type::Date,
+            (BinaryOp::Add, Type::Duration(_), Type::Date) => Type::Date,
             (_, a, b) => {
                 let help = match (a, b) {
                     (Type::Date, Type::Date) => {
@@ -574,6 +577,7 @@ pub(super) fn node(kind: NodeKind, ty: Type, span: Span) -> Node {
 
 fn comparison_help(left: &Type, right: &Type) -> String {
     match (left, right) {
+        (Type::Duration(_), Type::Duration(_)) => "a length in days or weeks cannot be compared with one in months or years: a month has no fixed number of days; write both in the same kind of unit".to_owned(),
         (Type::Date, Type::Integer) | (Type::Integer, Type::Date) => {
             "a date can only be compared with a date; for an age in years use `age(birth_date) >= 18`".to_owned()
         }

@@ -23,8 +23,9 @@ pub enum Type {
     Text,
     /// `date`.
     Date,
-    /// A length of time, such as `15 days`.
-    Duration,
+    /// A length of time, such as `15 days`, in days (and weeks) or in
+    /// months (and years): the two do not compare.
+    Duration(crate::ast::Calendar),
     /// A declared enumeration.
     Enum(EnumId),
     /// A record type.
@@ -161,7 +162,10 @@ impl Schema {
             Type::Decimal => write!(out, "decimal"),
             Type::Text => write!(out, "text"),
             Type::Date => write!(out, "date"),
-            Type::Duration => write!(out, "length of time"),
+            Type::Duration(crate::ast::Calendar::Days) => write!(out, "length of time in days"),
+            Type::Duration(crate::ast::Calendar::Months) => {
+                write!(out, "length of time in months")
+            }
             Type::Enum(id) => write!(
                 out,
                 "{}",

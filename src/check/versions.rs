@@ -129,6 +129,17 @@ fn range_errors(file: &ast::PolicyFile, versions: &[&VersionDef]) -> Vec<CheckEr
     let mut sorted = versions.to_vec();
     sorted.sort_by_key(|v| v.effective);
     let mut errors = Vec::new();
+    for (index, version) in versions.iter().enumerate() {
+        let earlier = versions.iter().take(index).find(|v| v.name == version.name);
+        if let Some(first) = earlier {
+            errors.push(range(
+                version.name_span,
+                Some(first.name_span),
+                format!("two versions are named \"{}\"", version.name),
+                "give each version its own name, e.g. the date it was amended".to_owned(),
+            ));
+        }
+    }
     for version in &sorted {
         if version.until.is_some_and(|u| u < version.effective) {
             errors.push(range(
@@ -168,7 +179,6 @@ fn between(earlier: &VersionDef, later: &VersionDef) -> Option<CheckError> {
             format!("end the first with `until {}`", day_before(later.effective)),
         ));
     };
-    let next_day = until.tomorrow().ok()?;
     if later.effective <= until {
         return Some(range(
             later.name_span,
@@ -180,6 +190,8 @@ fn between(earlier: &VersionDef, later: &VersionDef) -> Option<CheckError> {
             format!("end the first with `until {}`", day_before(later.effective)),
         ));
     }
+    // `until` is before `later.effective`, so it has a next day.
+    let next_day = until.tomorrow().ok()?;
     (later.effective > next_day).then(|| {
         range(
             later.name_span,

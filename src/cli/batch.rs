@@ -71,8 +71,8 @@ fn eval_inner(
     })?;
     let input_path = args.batch.as_deref().unwrap_or(Path::new("-"));
     let (input, length) = open_input(input_path).map_err(|e| usage(stderr, &e, style))?;
-    let mut out = open_output(input_path, args.output.as_deref())
-        .map_err(|e| usage(stderr, &e, style))?;
+    let mut out =
+        open_output(input_path, args.output.as_deref()).map_err(|e| usage(stderr, &e, style))?;
     let threads = thread_count(args, stderr);
     let pool = thread_pool(threads).map_err(|e| usage(stderr, &e, style))?;
     let bar = progress.then(|| progress_bar(length));
@@ -175,7 +175,10 @@ impl Write for Out {
 /// output that is the input itself.
 fn open_output(input: &Path, output: Option<&Path>) -> Result<Out, BatchError> {
     let Some(path) = output else {
-        return Ok(Out::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock())));
+        return Ok(Out::Stdout(BufWriter::with_capacity(
+            1 << 16,
+            io::stdout().lock(),
+        )));
     };
     if same_file(input, path) {
         return Err(BatchError::SameFile {

@@ -16,7 +16,9 @@ use thiserror::Error;
 #[error("cannot write `{path}`: {reason}")]
 #[diagnostic(
     code(policyc::fmt::write),
-    help("check that the file and its folder are writable and the disk has room; the file was left as it was")
+    help(
+        "check that the file and its folder are writable and the disk has room; the file was left as it was"
+    )
 )]
 struct WriteError {
     path: String,

@@ -69,7 +69,7 @@ fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
         Type::Text => nullable("string"),
         Type::Date => date_schema(),
         // Facts cannot be declared as lengths of time; only unknown fits.
-        Type::Duration => object([("type", json!("null"))]),
+        Type::Duration(_) => object([("type", json!("null"))]),
         Type::Enum(id) => match schema.enumeration(*id) {
             Some(info) => reference(&info.name),
             None => Map::new(),

@@ -264,9 +264,7 @@ impl Evaluator<'_> {
             AggregateKind::Count => count(&kept),
             AggregateKind::Exists => truth::any_of(kept.into_iter().map(|(t, _)| t)).into_value(),
             AggregateKind::Every => truth::all_of(kept.into_iter().map(|(t, _)| t)).into_value(),
-            AggregateKind::Sum => combine(&kept, Value::Integer(0), |a, b| {
-                ops::arith(crate::check::Arith::Add, a, b, span)
-            })?,
+            AggregateKind::Sum => sum(&kept, span)?,
             AggregateKind::Min | AggregateKind::Max => extreme(kind, &kept, list),
         })
     }
@@ -344,31 +342,47 @@ fn count(kept: &[(Truth, Option<Value>)]) -> Value {
     }
 }
 
-/// Folds the projections of the kept elements; unknown if any kept element
-/// or its filter is unknown.
-fn combine(
-    kept: &[(Truth, Option<Value>)],
-    start: Value,
-    add: impl Fn(&Value, &Value) -> Result<Value>,
-) -> Result<Value> {
-    let mut total = start;
+/// The total of the projections of the kept elements; unknown if any kept
+/// element or its filter is unknown. Whole numbers are added in 128 bits and
+/// checked once at the end, so a total that fits is never an overflow
+/// because of the order of its terms.
+fn sum(kept: &[(Truth, Option<Value>)], span: Span) -> Result<Value> {
+    let mut whole: i128 = 0;
+    let mut decimal: Option<rust_decimal::Decimal> = None;
     let mut missing = Missing::none();
+    let overflow = || EvalError::Overflow {
+        span,
+        what: "the sum".to_owned(),
+    };
     for (truth, value) in kept {
         if let Truth::Unknown(m) = truth {
             missing = missing.union(m);
         }
-        if let (Truth::True | Truth::Unknown(_), Some(value)) = (truth, value) {
-            missing = missing.union(&value.deep_missing());
-            if value.is_known() && missing.is_empty() {
-                total = add(&total, value)?;
+        let (Truth::True | Truth::Unknown(_), Some(value)) = (truth, value) else {
+            continue;
+        };
+        match value {
+            Value::Integer(i) => whole += i128::from(*i),
+            Value::Decimal(d) => {
+                let total = decimal.unwrap_or_default();
+                decimal = Some(total.checked_add(*d).ok_or_else(overflow)?);
             }
+            other => missing = missing.union(&other.deep_missing()),
         }
     }
-    Ok(if missing.is_empty() {
-        total
-    } else {
-        Value::Unknown(missing)
-    })
+    if !missing.is_empty() {
+        return Ok(Value::Unknown(missing));
+    }
+    match decimal {
+        None => i64::try_from(whole)
+            .map(Value::Integer)
+            .map_err(|_| overflow()),
+        Some(total) => rust_decimal::Decimal::try_from_i128_with_scale(whole, 0)
+            .ok()
+            .and_then(|w| total.checked_add(w))
+            .map(Value::Decimal)
+            .ok_or_else(overflow),
+    }
 }
 
 /// The least or greatest projection of the kept elements.

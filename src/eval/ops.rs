@@ -66,8 +66,14 @@ fn compare_ranges(op: Compare, left: (i64, i64), right: (i64, i64), l: &Value, r
         Compare::Le => (left.1 <= right.0, left.0 > right.1),
         Compare::Gt => (left.0 > right.1, left.1 <= right.0),
         Compare::Ge => (left.0 >= right.1, left.1 < right.0),
-        Compare::Eq => (false, left.1 < right.0 || left.0 > right.1),
-        Compare::Ne => (left.1 < right.0 || left.0 > right.1, false),
+        Compare::Eq => (
+            left.0 == left.1 && right.0 == right.1 && left.0 == right.0,
+            left.1 < right.0 || left.0 > right.1,
+        ),
+        Compare::Ne => (
+            left.1 < right.0 || left.0 > right.1,
+            left.0 == left.1 && right.0 == right.1 && left.0 == right.0,
+        ),
     };
     if always {
         Truth::True
@@ -94,12 +100,14 @@ pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
         (Value::Text(a), Value::Text(b)) => a.cmp(b),
         (Value::Enum(a), Value::Enum(b)) => a.cmp(b),
+        // By length: `1 week` is `7 days`. The checker only lets lengths
+        // of the same calendar meet, so days never meet months here.
         (Value::Duration(a), Value::Duration(b)) => {
-            if a == b {
-                Ordering::Equal
-            } else {
-                Ordering::Less
+            let ((ca, la), (cb, lb)) = (a.length(), b.length());
+            if ca != cb {
+                return None;
             }
+            la.cmp(&lb)
         }
         (Value::Record(a), Value::Record(b)) | (Value::List(a), Value::List(b)) => {
             if a.len() != b.len() {
@@ -124,13 +132,21 @@ pub(crate) fn arith(
     right: &Value,
     span: Span,
 ) -> Result<Value, EvalError> {
-    if !left.is_known() || !right.is_known() {
-        return Ok(Value::unknown_from([left, right]));
-    }
     let overflow = || EvalError::Overflow {
         span,
-        what: "this arithmetic".to_owned(),
+        what: match op {
+            Arith::Add => "the sum",
+            Arith::Sub => "the difference",
+            Arith::Mul => "the product",
+            Arith::Div => "the quotient",
+        }
+        .to_owned(),
     };
+    if !left.is_known() || !right.is_known() {
+        return Ok(
+            range_arith(op, left, right).unwrap_or_else(|| Value::unknown_from([left, right]))
+        );
+    }
     match (op, left, right) {
         (Arith::Div, _, _) => {
             let (a, b) = (decimal(left, span)?, decimal(right, span)?);
@@ -235,9 +251,53 @@ pub(crate) fn days_between(from: Date, to: Date, span: Span) -> Result<i64, Eval
     Ok(i64::from(days.get_days()))
 }
 
+/// Arithmetic on whole numbers of which one at least lies only in a range:
+/// the range of every result the operands' values can give (interval
+/// arithmetic). `None` when an operand is not a whole number or range (a
+/// decimal or plain unknown), or when a bound would overflow: the result
+/// is then a plain unknown.
+fn range_arith(op: Arith, left: &Value, right: &Value) -> Option<Value> {
+    let ((a, b), (c, d)) = (bounds(left)?, bounds(right)?);
+    let (low, high) = match op {
+        Arith::Add => (a.checked_add(c)?, b.checked_add(d)?),
+        Arith::Sub => (a.checked_sub(d)?, b.checked_sub(c)?),
+        Arith::Mul => {
+            let products = [
+                a.checked_mul(c)?,
+                a.checked_mul(d)?,
+                b.checked_mul(c)?,
+                b.checked_mul(d)?,
+            ];
+            (
+                products.iter().copied().min()?,
+                products.iter().copied().max()?,
+            )
+        }
+        Arith::Div => return None,
+    };
+    Some(ranged(low, high, Value::unknown_from([left, right])))
+}
+
+/// A whole number between `low` and `high`, open because of `open`'s
+/// missing facts; a range of one value is still open (its facts are
+/// missing), so it stays a range.
+fn ranged(low: i64, high: i64, open: Value) -> Value {
+    Value::Range(std::sync::Arc::new(crate::value::Range {
+        low,
+        high,
+        missing: open.missing().cloned().unwrap_or_default(),
+    }))
+}
+
 /// `-x`.
 pub(crate) fn negate(value: &Value, span: Span) -> Result<Value, EvalError> {
     match value {
+        // -[low, high] is [-high, -low]; a bound that cannot be negated
+        // leaves a plain unknown.
+        Value::Range(range) => Ok(match (range.high.checked_neg(), range.low.checked_neg()) {
+            (Some(low), Some(high)) => ranged(low, high, value.clone()),
+            _ => Value::Unknown(range.missing.clone()),
+        }),
         Value::Integer(i) => i
             .checked_neg()
             .map(Value::Integer)

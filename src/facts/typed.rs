@@ -175,7 +175,9 @@ impl<'s> Reader<'s> {
                 ),
                 None => "write the value as text in quotes".to_owned(),
             },
-            Type::Duration => "use null or leave the key out if the fact is not known".to_owned(),
+            Type::Duration(_) => {
+                "use null or leave the key out if the fact is not known".to_owned()
+            }
         }
     }
 
