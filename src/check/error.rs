@@ -212,6 +212,25 @@ pub enum CheckError {
         /// The name.
         name: String,
     },
+    /// A rule or decision that, with the rules it uses inside it, is deeper
+    /// than the limit, e.g. a chain of thousands of rules each using the
+    /// one before.
+    #[error("`{name}` is more than {limit} levels deep, counting the rules it uses")]
+    #[diagnostic(
+        code(policyc::check::too_deep),
+        help(
+            "each rule used counts with its own depth; use fewer levels of rules within rules, or combine some of them"
+        )
+    )]
+    TooDeep {
+        /// The definition's name.
+        #[label("too deep")]
+        span: Span,
+        /// Its name.
+        name: String,
+        /// The limit.
+        limit: usize,
+    },
     /// `it` declared as a field, fact, rule, decision, enum value or type,
     /// e.g. `record R { it: integer }`: inside an aggregate `it` is always
     /// the list entry, so such a name could not be told apart from it.

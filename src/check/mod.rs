@@ -54,6 +54,7 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
     let defs: Vec<&ast::Definition> = declare::definitions(file).collect();
     let dependencies = order::dependencies(&defs, &decl);
     let order = order::topological(&defs, &dependencies, &mut errors);
+    order::bound_depth(&defs, &dependencies, &order, &mut errors);
     let mut types: Vec<Option<Type>> = vec![None; defs.len()];
     let mut bodies: Vec<Option<(Node, Vec<DefId>)>> = vec![None; defs.len()];
     for id in &order {

@@ -117,3 +117,42 @@ fn report_cycles(
         }
     }
 }
+
+/// Rejects a definition deeper than the expression limit once the rules it
+/// uses are counted at their own depth (a rule's explanation hangs below
+/// each use of it, so this bounds every walk over explanations too). The
+/// depth counted is the body's plus the deepest definition it uses: never
+/// less than the real depth.
+pub(crate) fn bound_depth(
+    defs: &[&ast::Definition],
+    deps: &[Vec<DefId>],
+    order: &[DefId],
+    errors: &mut Vec<CheckError>,
+) {
+    let limit = crate::syntax::MAX_EXPRESSION_DEPTH;
+    let mut depth = vec![0usize; defs.len()];
+    for id in order {
+        let index = id.0 as usize;
+        let (Some(def), Some(uses)) = (defs.get(index), deps.get(index)) else {
+            continue;
+        };
+        let below = uses
+            .iter()
+            .filter_map(|d| depth.get(d.0 as usize))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let total = def.body.depth().saturating_add(below);
+        if let Some(slot) = depth.get_mut(index) {
+            *slot = total;
+        }
+        // Reported once, where the chain first passes the limit.
+        if total > limit && below <= limit {
+            errors.push(CheckError::TooDeep {
+                span: def.name.span,
+                name: def.name.text.clone(),
+                limit,
+            });
+        }
+    }
+}

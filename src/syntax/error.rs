@@ -23,14 +23,17 @@ pub enum SyntaxError {
         /// A hint fitted to the situation.
         help: String,
     },
-    /// Brackets nested deeper than the limit, e.g. 100 `(` in a row.
-    #[error("brackets are nested more than {limit} deep")]
+    /// Nesting deeper than the limit, e.g. 100 `(` in a row, `if` inside
+    /// `if` 100 times, or `list of` 100 times.
+    #[error("this is nested more than {limit} deep")]
     #[diagnostic(
         code(policyc::syntax::too_deep),
-        help("split the expression into named rules and refer to them by name")
+        help(
+            "brackets, `if … else` and `list of` count together; split the expression into named rules (or the type into named records) and refer to them by name"
+        )
     )]
     TooDeep {
-        /// The bracket that went past the limit.
+        /// The bracket or word that went past the limit.
         #[label("nesting limit passed here")]
         span: Span,
         /// The limit.

@@ -40,13 +40,51 @@ pub fn parse(source: &SourceFile) -> Result<PolicyFile, Vec<SyntaxError>> {
     lower::lower_file(file)
 }
 
-/// Rejects bracket nesting deeper than `MAX_NESTING`, skipping text and comments.
+/// Rejects nesting deeper than `MAX_NESTING`, before the grammar (which
+/// recurses once per level) sees the text. Every construct the grammar
+/// nests counts, together: brackets `(`, `[` and `{`; `if`, from the `if` to
+/// its final `else` (an `else if` stays at the same level); and each
+/// `list of` in a run such as `list of list of integer`. Text and comments
+/// are skipped. Operator chains (`a and b and …`, `not not …`, `- - x`) do
+/// not nest in the grammar; lowering bounds the depth of the trees they make.
 fn check_nesting(text: &str) -> Result<(), SyntaxError> {
     let mut depth = 0usize;
+    // `list of` levels in the current run of them.
+    let mut lists = 0usize;
     let mut in_text = false;
     let mut in_comment = false;
     let mut escaped = false;
-    for (offset, c) in text.char_indices() {
+    let mut word_start: Option<usize> = None;
+    let too_deep = |offset: usize, length: usize| SyntaxError::TooDeep {
+        span: Span::new(offset, offset + length),
+        limit: MAX_NESTING,
+    };
+    for (offset, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let word_char = c.is_ascii_alphanumeric() || c == '_';
+        if !in_text && !in_comment {
+            if word_char {
+                word_start.get_or_insert(offset);
+                continue;
+            }
+            if let Some(start) = word_start.take() {
+                let word = text.get(start..offset).unwrap_or("");
+                match word {
+                    // After `else`, the `else` closed a level and this `if`
+                    // reopens it: `else if` stays at the same level.
+                    "if" => depth += 1,
+                    "else" => depth = depth.saturating_sub(1),
+                    "list" => lists += 1,
+                    "of" => {}
+                    _ => lists = 0,
+                }
+                if depth + lists > MAX_NESTING {
+                    return Err(too_deep(start, word.len()));
+                }
+            }
+        }
         if in_comment {
             in_comment = c != '\n';
         } else if in_text {
@@ -57,15 +95,16 @@ fn check_nesting(text: &str) -> Result<(), SyntaxError> {
                 '#' => in_comment = true,
                 '"' => in_text = true,
                 '(' | '[' | '{' => {
+                    lists = 0;
                     depth += 1;
                     if depth > MAX_NESTING {
-                        return Err(SyntaxError::TooDeep {
-                            span: Span::new(offset, offset + 1),
-                            limit: MAX_NESTING,
-                        });
+                        return Err(too_deep(offset, 1));
                     }
                 }
-                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                ')' | ']' | '}' => {
+                    lists = 0;
+                    depth = depth.saturating_sub(1);
+                }
                 _ => {}
             }
         }
