@@ -226,3 +226,44 @@ fn today_is_the_local_date_of_the_time_zone() {
     }
     panic!("--as-of today did not follow TZ");
 }
+
+#[test]
+fn diagnostics_far_along_one_long_line_show_a_window_of_it() {
+    let dir = scratch("long_lines");
+    let entries = vec!["{\"ok\":true}"; 8000].join(",");
+    let facts = format!("{{\"as_of\":\"2026-03-01\",\"xs\":[{entries}], \"z\": 1, \"z\": 2}}");
+    let column = facts.rfind("\"z\"").unwrap() + 1;
+    std::fs::write(dir.join("f.json"), &facts).unwrap();
+    let policy = format!(
+        "{HEADER}record S {{ ok: boolean }}\nfacts {{ xs: list of S }}\n\
+         decision d: boolean \"{}\" cite \"x\" = exists(xs where ok) and nope\n",
+        "words of the manual ".repeat(4000)
+    );
+    std::fs::write(dir.join("p.policy"), &policy).unwrap();
+    let valid = format!(
+        "{HEADER}record S {{ ok: boolean }}\nfacts {{ xs: list of S }}\ndecision d: boolean cite \"x\" = exists(xs where ok)\n"
+    );
+    std::fs::write(dir.join("valid.policy"), valid).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .args(args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.len() < 2000, "{} bytes of diagnostic", stderr.len());
+        stderr
+    };
+    let stderr = run(&["eval", "valid.policy", "--facts", "f.json"]);
+    assert!(stderr.contains(&format!("[f.json:1:{column}]")), "{stderr}");
+    assert!(stderr.contains("the key `z` is given twice"), "{stderr}");
+    // The policy's unknown name sits past column 70,000 of its line.
+    let stderr = run(&["check", "p.policy"]);
+    let column = policy.lines().nth(3).unwrap().rfind("nope").unwrap() + 1;
+    assert!(
+        stderr.contains(&format!("[p.policy:4:{column}]")),
+        "{stderr}"
+    );
+}
