@@ -117,7 +117,10 @@ fn long_line_window(text: &str, offset: usize, length: usize) -> Option<Window> 
         start,
         end,
         line: head.bytes().filter(|b| *b == b'\n').count(),
-        column: text.get(line_start..start).map_or(0, |t| t.chars().count()),
+        // miette shows the contents' column as the place of the label.
+        column: text
+            .get(line_start..offset)
+            .map_or(0, |t| t.chars().count()),
     })
 }
 
