@@ -277,3 +277,30 @@ fn diagnostics_far_along_one_long_line_show_a_window_of_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_name_with_a_character_that_is_not_ascii_is_named_by_its_code_point() {
+    for (name, word, found) in [
+        ("accent", "café", "unexpected `é` (U+00E9)"),
+        (
+            "no_break",
+            "ca\u{a0}fe",
+            "unexpected an invisible no-break space (U+00A0)",
+        ),
+        (
+            "zero_width",
+            "ca\u{200b}fe",
+            "unexpected an invisible zero-width space (U+200B)",
+        ),
+    ] {
+        let stderr = check_fails(
+            &format!("name_{name}"),
+            &format!("facts {{ {word}: boolean }}\ndecision d: boolean cite \"x\" = true\n"),
+        );
+        assert!(stderr.contains(found), "{name}: {stderr}");
+        assert!(
+            stderr.contains("names are ASCII letters, digits and `_`"),
+            "{name}: {stderr}"
+        );
+    }
+}

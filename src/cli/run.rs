@@ -156,24 +156,30 @@ fn render(
 
 /// The error for a date no version covers, listing the versions' dates.
 fn not_in_force(policy: &crate::check::Policy, date: jiff::civil::Date) -> CliError {
-    let ranges: Vec<String> = policy
+    let range = |from: jiff::civil::Date, until: Option<jiff::civil::Date>| match until {
+        Some(until) => format!("from {from} to {until}"),
+        None => format!("from {from} on"),
+    };
+    let versions: Vec<String> = policy
         .versions()
         .iter()
         .map(|c| match c.version() {
             Some(v) => format!(
-                "\"{}\" from {}{}",
+                "version \"{}\" is in force {}",
                 v.name,
-                v.effective,
-                v.until.map(|u| format!(" to {u}")).unwrap_or_default()
+                range(v.effective, v.until)
             ),
-            None => format!("from {}", c.header().effective),
+            None => format!(
+                "the policy is in force {}",
+                range(c.header().effective, None)
+            ),
         })
         .collect();
     CliError::NotInForce {
         date: date.to_string(),
         help: format!(
-            "the policy is in force {}; choose a date in that range (--as-of, or --date-of-service)",
-            ranges.join(", ")
+            "{}; choose a date in force with --as-of or --date-of-service",
+            versions.join("; ")
         ),
     }
 }

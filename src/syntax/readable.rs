@@ -18,6 +18,9 @@ pub(crate) fn from_pest(source: &SourceFile, error: &pest::error::Error<G>) -> S
         } => (positives.clone(), negatives.clone()),
         pest::error::ErrorVariant::CustomError { .. } => (Vec::new(), Vec::new()),
     };
+    if let Some(error) = not_ascii(&source.text, offset) {
+        return error;
+    }
     let found = describe_found(&source.text, offset);
     let mut phrases: Vec<&'static str> = positives.iter().filter_map(|r| phrase(*r)).collect();
     if negatives.contains(&G::keyword) {
@@ -113,6 +116,62 @@ fn join_phrases(phrases: &[&str]) -> String {
         [one] => (*one).to_owned(),
         [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
+}
+
+/// A character that is not ASCII in the word at `offset` (or right after
+/// it): names are ASCII, and an invisible character such as a no-break
+/// space is named by its code point, since it cannot be seen.
+fn not_ascii(text: &str, offset: usize) -> Option<SyntaxError> {
+    let in_word = |c: char| c.is_alphanumeric() || c == '_' || !c.is_ascii();
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| in_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let rest = text.get(start..)?;
+    let (at, c) = rest
+        .char_indices()
+        .take_while(|(_, c)| in_word(*c) || c.is_whitespace() && !c.is_ascii())
+        .find(|(_, c)| !c.is_ascii())?;
+    let at = start + at;
+    let code = format!("U+{:04X}", u32::from(c));
+    let (found, what) = match invisible(c) {
+        Some(name) => (
+            format!("an invisible {name} ({code})"),
+            format!("a {name} ({code})"),
+        ),
+        None => (format!("`{c}` ({code})"), format!("`{c}` ({code})")),
+    };
+    Some(SyntaxError::Unexpected {
+        span: Span::new(at, at + c.len_utf8()),
+        expected: "a name or a symbol of the language".to_owned(),
+        found,
+        help: format!(
+            "names are ASCII letters, digits and `_`, and spaces are ordinary spaces; remove or replace {what}"
+        ),
+    })
+}
+
+/// The name of a character that shows as nothing or as a plain space.
+fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00A0}' => "no-break space",
+        '\u{00AD}' => "soft hyphen",
+        '\u{200B}' => "zero-width space",
+        '\u{200C}' => "zero-width non-joiner",
+        '\u{200D}' => "zero-width joiner",
+        '\u{2060}' => "word joiner",
+        '\u{202F}' => "narrow no-break space",
+        '\u{2007}' => "figure space",
+        '\u{3000}' => "ideographic space",
+        '\u{FEFF}' => "zero-width no-break space (byte-order mark)",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        c if c.is_whitespace() => "space",
+        _ => return None,
+    })
 }
 
 /// Describes what stands at `offset`: a word, a symbol or the end.
