@@ -21,10 +21,12 @@ pub enum EvalError {
         span: Span,
     },
     /// A number too large for the arithmetic.
-    #[error("a number is too large to compute `{what}`")]
+    #[error("{what} is too large for a number")]
     #[diagnostic(
         code(policyc::eval::overflow),
-        help("check the facts for an implausibly large number")
+        help(
+            "whole numbers lie between -9223372036854775808 and 9223372036854775807, and decimals hold at most 28 significant digits; check the facts for an implausibly large number"
+        )
     )]
     Overflow {
         /// The computation.
