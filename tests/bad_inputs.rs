@@ -670,6 +670,48 @@ fn cases_missing_facts_file() {
 }
 
 #[test]
+fn cases_duplicate_key() {
+    test_cases("cases_duplicate_key", "cases_duplicate_key.cases.yaml", 1);
+}
+
+#[test]
+fn cases_duplicate_inline_fact() {
+    test_cases(
+        "cases_duplicate_inline_fact",
+        "cases_duplicate_inline_fact.cases.yaml",
+        1,
+    );
+}
+
+#[test]
+fn cases_merge_key() {
+    test_cases("cases_merge_key", "cases_merge_key.cases.yaml", 1);
+}
+
+#[test]
+fn cases_missing_not_expected() {
+    test_cases(
+        "cases_missing_not_expected",
+        "cases_missing_not_expected.cases.yaml",
+        1,
+    );
+}
+
+#[test]
+fn cases_expect_empty() {
+    test_cases("cases_expect_empty", "cases_expect_empty.cases.yaml", 1);
+}
+
+#[test]
+fn cases_only_missing_differs() {
+    test_cases(
+        "cases_only_missing_differs",
+        "cases_only_missing_differs.cases.yaml",
+        1,
+    );
+}
+
+#[test]
 fn test_no_cases_found() {
     case(
         "test_no_cases_found",
