@@ -511,6 +511,38 @@ fn enum_unknown_value_in_list() {
     );
 }
 
+// ----- numbers YAML reads otherwise, merge keys, and shapes for numbers
+
+#[test]
+fn facts_yaml_merge_key() {
+    eval("facts_yaml_merge_key", "facts_yaml_merge_key.yaml", 1);
+}
+
+#[test]
+fn number_nan_inf_yaml() {
+    eval("number_nan_inf_yaml", "number_nan_inf.yaml", 1);
+}
+
+#[test]
+fn number_leading_zero_yaml() {
+    eval("number_leading_zero_yaml", "number_leading_zero.yaml", 1);
+}
+
+#[test]
+fn integer_29_digits_yaml() {
+    eval("integer_29_digits_yaml", "integer_29_digits.yaml", 1);
+}
+
+#[test]
+fn number_given_as_object() {
+    eval("number_given_as_object", "number_given_as_object.json", 1);
+}
+
+#[test]
+fn integer_minus_zero() {
+    eval("integer_minus_zero", "integer_minus_zero.json", 0);
+}
+
 // ----- command-line arguments
 
 #[test]
@@ -633,6 +665,48 @@ fn cases_missing_facts_file() {
     test_cases(
         "cases_missing_facts_file",
         "cases_missing_facts_file.cases.yaml",
+        1,
+    );
+}
+
+#[test]
+fn cases_duplicate_key() {
+    test_cases("cases_duplicate_key", "cases_duplicate_key.cases.yaml", 1);
+}
+
+#[test]
+fn cases_duplicate_inline_fact() {
+    test_cases(
+        "cases_duplicate_inline_fact",
+        "cases_duplicate_inline_fact.cases.yaml",
+        1,
+    );
+}
+
+#[test]
+fn cases_merge_key() {
+    test_cases("cases_merge_key", "cases_merge_key.cases.yaml", 1);
+}
+
+#[test]
+fn cases_missing_not_expected() {
+    test_cases(
+        "cases_missing_not_expected",
+        "cases_missing_not_expected.cases.yaml",
+        1,
+    );
+}
+
+#[test]
+fn cases_expect_empty() {
+    test_cases("cases_expect_empty", "cases_expect_empty.cases.yaml", 1);
+}
+
+#[test]
+fn cases_only_missing_differs() {
+    test_cases(
+        "cases_only_missing_differs",
+        "cases_only_missing_differs.cases.yaml",
         1,
     );
 }

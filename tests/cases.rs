@@ -93,3 +93,68 @@ fn a_malformed_cases_file_is_located_and_counted_as_not_run() {
     );
     insta::assert_snapshot!(stderr);
 }
+
+/// The error loading `text` as a cases file gives, and the line it points at.
+fn load_error(text: &str) -> (String, usize) {
+    let error = cases::load_cases(Path::new("t.cases.yaml"), text)
+        .err()
+        .unwrap_or_else(|| panic!("loads:\n{text}"));
+    let cases::CasesError::Format { message, span, .. } = error else {
+        panic!("{error:?}")
+    };
+    let line = span.map_or(0, |s| {
+        text.get(..s.start).unwrap().matches('\n').count() + 1
+    });
+    (message, line)
+}
+
+#[test]
+fn a_cases_file_is_as_strict_as_a_facts_file() {
+    let head = "policy: p.policy\ncases:\n  - name: n\n    facts: {}\n";
+    let (message, line) = load_error(&format!("{head}    expect: {{d: true, d: false}}\n"));
+    assert!(message.contains("the key `d` is given twice"), "{message}");
+    assert_eq!(line, 5);
+    let (message, line) = load_error(&format!(
+        "{head}    change: {{a: 1}}\n    change: {{a: 2}}\n    expect: {{d: true}}\n"
+    ));
+    assert!(
+        message.contains("the key `change` is given twice"),
+        "{message}"
+    );
+    assert_eq!(line, 6);
+    let (message, line) = load_error(&format!("{head}    expect: {{}}\n"));
+    assert!(
+        message.contains("a case must expect at least one decision"),
+        "{message}"
+    );
+    assert_eq!(line, 5);
+    // `missing` before `expect` is checked at the end of the case.
+    let (message, _) = load_error(&format!(
+        "{head}    missing: {{e: [x]}}\n    expect: {{d: unknown}}\n"
+    ));
+    assert!(message.contains("does not name `e`"), "{message}");
+    let (message, line) = load_error(
+        "policy: p.policy\nbase: &b {d: true}\ncases:\n  - name: n\n    facts: {}\n    expect:\n      <<: *b\n",
+    );
+    assert!(
+        message.contains("YAML merge keys (`<<`) are not supported"),
+        "{message}"
+    );
+    assert_eq!(line, 7);
+}
+
+#[test]
+fn a_cases_facts_file_with_a_key_twice_is_refused() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cases_facts_twice");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f.json"), r#"{"a": 1, "a": 2}"#).unwrap();
+    std::fs::write(dir.join("f.yaml"), "a: &x {b: 1}\nc:\n  <<: *x\n").unwrap();
+    for (name, wanted) in [("f.json", "given twice"), ("f.yaml", "merge keys")] {
+        let text = format!(
+            "policy: p.policy\ncases:\n  - name: n\n    facts: {name}\n    expect: {{d: true}}\n"
+        );
+        let file = cases::load_cases(&dir.join("t.cases.yaml"), &text).unwrap();
+        let error = file.cases[0].facts_json().unwrap_err();
+        assert!(error.contains(wanted), "{error}");
+    }
+}

@@ -95,11 +95,14 @@ fn plain(message: &str) -> String {
 
 /// Reads a cases file.
 pub fn load_cases(path: &Path, text: &str) -> Result<CasesFile, CasesError> {
-    let mut file: CasesFile = serde_yaml_ng::from_str(text).map_err(|e| CasesError::Format {
+    let format = |e: serde_yaml_ng::Error| CasesError::Format {
         path: path.display().to_string(),
         message: plain(&e.to_string()),
         span: e.location().map(|l| Span::new(l.index(), l.index())),
-    })?;
+    };
+    super::strict::check(serde_yaml_ng::Deserializer::from_str(text), true, true)
+        .map_err(format)?;
+    let mut file: CasesFile = serde_yaml_ng::from_str(text).map_err(format)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     file.policy = base.join(&file.policy);
     for case in &mut file.cases {
@@ -138,9 +141,14 @@ fn read_facts(path: &Path) -> Result<Json, String> {
     let name = path.display().to_string();
     match crate::facts::Format::from_name(&name) {
         crate::facts::Format::Json => {
+            let mut strict = serde_json::Deserializer::from_str(&text);
+            super::strict::check(&mut strict, false, false)
+                .map_err(|e| format!("`{name}`: {e}"))?;
             serde_json::from_str(&text).map_err(|e| format!("`{name}`: {e}"))
         }
         crate::facts::Format::Yaml => {
+            super::strict::check(serde_yaml_ng::Deserializer::from_str(&text), true, false)
+                .map_err(|e| format!("`{name}`: {e}"))?;
             serde_yaml_ng::from_str(&text).map_err(|e| format!("`{name}`: {e}"))
         }
     }

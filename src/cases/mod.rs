@@ -12,6 +12,7 @@ mod coverage;
 mod error;
 mod file;
 mod report;
+mod strict;
 
 pub use coverage::{Coverage, CriterionCoverage, coverage};
 pub use error::CasesError;
@@ -149,11 +150,17 @@ fn run_decisions(policy: &Policy, case: &Case) -> Result<Vec<DecisionOutcome>, S
 
 fn no_decision(checked: &Checked, name: &str) -> String {
     let names: Vec<&str> = checked.decisions().map(|(_, d)| d.name.as_str()).collect();
+    let listed = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match crate::suggest::closest(name, names.iter().copied()) {
-        Some(best) => format!("the policy has no decision `{name}`; did you mean `{best}`?"),
+        Some(best) => format!(
+            "`expect` names `{name}`, but the policy has no decision `{name}`; did you mean `{best}`? Its decisions are {listed}"
+        ),
         None => format!(
-            "the policy has no decision `{name}`; its decisions are {}",
-            names.join(", ")
+            "`expect` names `{name}`, but the policy has no decision `{name}`; its decisions are {listed}"
         ),
     }
 }

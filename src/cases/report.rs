@@ -30,19 +30,21 @@ pub fn render_results(file: &str, outcomes: &[CaseOutcome], schema: &Schema) -> 
 }
 
 fn write_failure(out: &mut String, decision: &DecisionOutcome, schema: &Schema) {
-    let _ = writeln!(
-        out,
-        "        {}: expected {}, got {}",
-        decision.name, decision.expected, decision.actual
-    );
+    if decision.expected != decision.actual {
+        let _ = writeln!(
+            out,
+            "        {}: expected {}, got {}",
+            decision.name, decision.expected, decision.actual
+        );
+    }
     if let Some(expected) = &decision.expected_missing
         && *expected != decision.actual_missing
     {
         let _ = writeln!(
             out,
-            "        missing facts: expected [{}], got [{}]",
-            expected.join(", "),
-            decision.actual_missing.join(", ")
+            "        {}: {}",
+            decision.name,
+            missing_difference(expected, &decision.actual_missing)
         );
     }
     let Some(trace) = &decision.result.trace else {
@@ -68,6 +70,42 @@ fn write_failure(out: &mut String, decision: &DecisionOutcome, schema: &Schema) 
             );
         }
     }
+}
+
+/// How the missing facts differ: `missing facts differ: expected but not
+/// missing: a.b; missing but not expected: c`, or the order when only that
+/// differs.
+fn missing_difference(expected: &[String], actual: &[String]) -> String {
+    let only = |these: &[String], those: &[String]| -> Vec<String> {
+        these
+            .iter()
+            .filter(|fact| !those.contains(fact))
+            .cloned()
+            .collect()
+    };
+    let not_missing = only(expected, actual);
+    let not_expected = only(actual, expected);
+    let mut parts = Vec::new();
+    if !not_missing.is_empty() {
+        parts.push(format!(
+            "expected but not missing: {}",
+            not_missing.join(", ")
+        ));
+    }
+    if !not_expected.is_empty() {
+        parts.push(format!(
+            "missing but not expected: {}",
+            not_expected.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(format!(
+            "the same facts listed differently (order or repeats): expected [{}], got [{}]",
+            expected.join(", "),
+            actual.join(", ")
+        ));
+    }
+    format!("missing facts differ: {}", parts.join("; "))
 }
 
 /// The criteria behind a value: for false or unknown, the deepest criteria

@@ -23,6 +23,18 @@ pub enum FactsError {
         /// The parser's message.
         message: String,
     },
+    /// A YAML merge key (`<<: *base`), which would otherwise be silently
+    /// dropped.
+    #[error("YAML merge keys (`<<`) are not supported")]
+    #[diagnostic(
+        code(policyc::facts::merge_key),
+        help("write the fields out, or reuse the whole value with an alias (`*base`)")
+    )]
+    MergeKey {
+        /// The merge key.
+        #[label("merge key")]
+        span: Span,
+    },
     /// A file with nothing in it but white space.
     #[error("the facts file is empty")]
     #[diagnostic(

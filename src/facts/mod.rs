@@ -67,7 +67,7 @@ pub fn load_str(text: &str, format: Format, schema: &Schema) -> Result<Facts, Ve
         }]);
     }
     let absent = crate::check::absent_for_this_thread(schema);
-    let mut reader = typed::Reader::new(schema, absent.as_deref());
+    let mut reader = typed::Reader::new(schema, absent.as_deref(), format == Format::Yaml);
     let root = read(text, format, &mut reader).map_err(|e| vec![e])?;
     let root = match root {
         typed::Root::Facts(root) => root,
@@ -112,6 +112,11 @@ fn read(text: &str, format: Format, reader: &mut typed::Reader) -> Result<typed:
             .map_err(|e| {
                 let offset = e.location().map_or(0, |l| l.index());
                 let mut message = strip_position(&e.to_string());
+                if message.ends_with(typed::MERGE_KEY) {
+                    return FactsError::MergeKey {
+                        span: Span::new(offset, offset),
+                    };
+                }
                 if text.get(offset..).is_some_and(|t| t.starts_with('\t')) {
                     message.push_str(" (a tab: indent YAML with spaces only)");
                 }

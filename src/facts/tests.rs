@@ -148,3 +148,101 @@ fn each_thread_reads_with_its_own_copy_of_the_absent_values() {
         "another thread has its own copy"
     );
 }
+
+const NUMBERS: &str = r#"
+policy p
+  title "t" jurisdiction "j" source "s" effective 2020-01-01
+enum Level { mild, moderate, significant }
+facts { n: integer, x: decimal, level: Level }
+decision d: boolean "d" cite "c" = n > 0
+"#;
+
+fn numbers() -> Checked {
+    let source = SourceFile::new("p.policy", NUMBERS);
+    let file = crate::syntax::parse(&source).ok();
+    file.and_then(|f| check::check(&f).checked)
+        .unwrap_or_else(|| panic!("the test policy does not check"))
+}
+
+/// The messages of the errors `text` gives, with their help.
+fn messages(text: &str, format: Format) -> Vec<String> {
+    use miette::Diagnostic;
+    let checked = numbers();
+    let errors = load_str(text, format, checked.schema())
+        .err()
+        .unwrap_or_else(|| panic!("{text} loads"));
+    errors
+        .iter()
+        .map(|e| {
+            let help = e.help().map(|h| h.to_string()).unwrap_or_default();
+            format!("{e} | {help}")
+        })
+        .collect()
+}
+
+#[test]
+fn json_minus_zero_is_the_integer_zero() {
+    let checked = numbers();
+    let facts = load_str(r#"{"n": -0}"#, Format::Json, checked.schema())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(fields(&facts.root).first(), Some(&Value::Integer(0)));
+    // Any other fraction is still refused.
+    assert_eq!(messages(r#"{"n": -0.5}"#, Format::Json).len(), 1);
+}
+
+#[test]
+fn yaml_numbers_get_messages_that_say_the_fix() {
+    let nan = messages("n: .nan\nx: .inf\n", Format::Yaml);
+    assert!(nan.iter().all(|m| m.contains("finite number")), "{nan:?}");
+    assert!(nan.iter().all(|m| !m.contains("28 significant")), "{nan:?}");
+    let zero = messages("n: 010\n", Format::Yaml);
+    assert!(
+        zero.iter()
+            .any(|m| m.contains("leading zero") && m.ends_with("write 10")),
+        "{zero:?}"
+    );
+    let big = messages("n: 12345678901234567890123456789\n", Format::Yaml);
+    assert!(
+        big.iter()
+            .any(|m| m
+                .contains("beyond the integer range (-9223372036854775808..9223372036854775807)")),
+        "{big:?}"
+    );
+    let shaped = messages("n: [1]\nx: {a: 1}\n", Format::Yaml);
+    assert!(
+        shaped.iter().all(|m| !m.contains("without quotes")),
+        "{shaped:?}"
+    );
+    assert!(
+        shaped.iter().all(|m| m.contains("the number itself")),
+        "{shaped:?}"
+    );
+}
+
+#[test]
+fn an_enum_error_lists_the_values_in_its_message() {
+    let found = messages(r#"{"level": "severe"}"#, Format::Json);
+    assert_eq!(
+        found
+            .first()
+            .map(|m| m.split(" | ").next().unwrap_or_default()),
+        Some(r#"level: expected one of mild, moderate, significant, found "severe""#)
+    );
+}
+
+#[test]
+fn a_yaml_merge_key_is_refused_where_it_is() {
+    let text = "base: &b {n: 1}\nx: 2\n<<: *b\n";
+    let checked = numbers();
+    let errors = load_str(text, Format::Yaml, checked.schema())
+        .err()
+        .unwrap_or_else(|| panic!("a merge key loads"));
+    match errors.as_slice() {
+        [super::FactsError::MergeKey { span }] => assert_eq!(span.start, text.find("<<").unwrap()),
+        other => panic!("{other:?}"),
+    }
+    // In JSON, `<<` is only a key the policy does not declare.
+    let facts = load_str(r#"{"<<": 1}"#, Format::Json, checked.schema())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(facts.warnings.len(), 1);
+}

@@ -42,6 +42,9 @@ pub(super) struct Reader<'s> {
     pub warnings: Vec<FactsWarning>,
     /// The top-level `as_of`, when given as a date.
     pub as_of: Option<Date>,
+    /// Whether the document is YAML: the key `<<` is then a merge key,
+    /// which is refused, and a number with a leading zero arrives as text.
+    yaml: bool,
 }
 
 /// What the top level of the document held.
@@ -53,8 +56,9 @@ pub(super) enum Root {
 }
 
 impl<'s> Reader<'s> {
-    pub fn new(schema: &'s Schema, absent: Option<&'s Absent>) -> Self {
+    pub fn new(schema: &'s Schema, absent: Option<&'s Absent>, yaml: bool) -> Self {
         Self {
+            yaml,
             schema,
             absent,
             path: Vec::new(),
@@ -137,15 +141,14 @@ impl<'s> Reader<'s> {
     fn wrong(&mut self, ty: &Type, found: String, help: Option<String>) -> Value {
         let expected = match ty {
             Type::Date => "a date YYYY-MM-DD".to_owned(),
-            Type::Enum(id) => format!(
-                "one of the values of {}",
-                self.schema
-                    .enumeration(*id)
-                    .map_or("?", |e| e.name.as_str())
-            ),
+            Type::Enum(id) => match self.schema.enumeration(*id) {
+                Some(info) => format!("one of {}", info.variants.join(", ")),
+                None => "one of the enumeration's values".to_owned(),
+            },
             other => self.schema.describe(other),
         };
         let path = self.path_text();
+        let help = help.unwrap_or_else(|| self.how_to_write(ty, &found));
         self.errors.push(FactsError::WrongType {
             path: if path.is_empty() {
                 "(top level)".to_owned()
@@ -154,14 +157,18 @@ impl<'s> Reader<'s> {
             },
             expected,
             found,
-            help: help.unwrap_or_else(|| self.how_to_write(ty)),
+            help,
         });
         Value::Unknown(Missing::none())
     }
 
     /// How to write a value of a type, for a value that is not one.
-    fn how_to_write(&self, ty: &Type) -> String {
+    fn how_to_write(&self, ty: &Type, found: &str) -> String {
         match ty {
+            // Only a quoted number needs telling to lose its quotes.
+            Type::Integer | Type::Decimal if !found.starts_with('"') => {
+                "write the number itself, e.g. 5 or 2.5".to_owned()
+            }
             Type::Date => "write dates as text \"YYYY-MM-DD\", e.g. \"2026-03-01\"".to_owned(),
             Type::Bool => "write true or false without quotes".to_owned(),
             Type::Integer | Type::Decimal => "write numbers without quotes".to_owned(),
@@ -185,7 +192,11 @@ impl<'s> Reader<'s> {
         match ty {
             Type::Integer => match i64::try_from(value) {
                 Ok(i) => Value::Integer(i),
-                Err(_) => self.wrong(ty, found(), Some(WHOLE_NUMBERS.to_owned())),
+                Err(_) => {
+                    let found = found();
+                    let help = format!("{found} is beyond the integer range ({INTEGER_RANGE})");
+                    self.wrong(ty, found, Some(help))
+                }
             },
             Type::Decimal => match Decimal::try_from_i128_with_scale(value, 0) {
                 Ok(d) => Value::Decimal(d),
@@ -196,6 +207,20 @@ impl<'s> Reader<'s> {
     }
 
     fn float(&mut self, ty: &'s Type, value: f64) -> Value {
+        if !value.is_finite() && matches!(ty, Type::Integer | Type::Decimal) {
+            let found = if value.is_nan() {
+                "not-a-number (.nan)"
+            } else if value > 0.0 {
+                "infinity (.inf)"
+            } else {
+                "minus infinity (-.inf)"
+            };
+            return self.wrong(ty, found.to_owned(), Some(NOT_FINITE.to_owned()));
+        }
+        // JSON `-0` arrives as the float -0.0: it is the whole number 0.
+        if *ty == Type::Integer && value.to_bits() == (-0.0_f64).to_bits() {
+            return Value::Integer(0);
+        }
         let text = describe_float(value);
         match ty {
             Type::Integer => self.wrong(ty, text, Some(WHOLE_NUMBERS.to_owned())),
@@ -225,6 +250,15 @@ impl<'s> Reader<'s> {
                 }
             },
             Type::Enum(id) => self.enum_value(ty, *id, text),
+            Type::Integer | Type::Decimal if self.yaml => match leading_zero(text) {
+                Some(written) => {
+                    let help = format!(
+                        "a leading zero makes YAML read {text} as text, not as a number: write {written}"
+                    );
+                    self.wrong(ty, format!("{text} (text to YAML)"), Some(help))
+                }
+                None => self.wrong(ty, describe_text(text), None),
+            },
             _ => self.wrong(ty, describe_text(text), None),
         }
     }
@@ -260,7 +294,8 @@ impl<'s> Reader<'s> {
             .map_or(&[], |r| r.fields.as_slice());
         let mut values: Vec<Option<Value>> = fields.iter().map(|_| None).collect();
         let mut others: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed { fields, root })? {
+        let yaml = self.yaml;
+        while let Some(key) = map.next_key_seed(KeySeed { fields, root, yaml })? {
             match key {
                 Key::Field(slot) => {
                     let (Some(field), Some(place)) = (fields.get(slot), values.get_mut(slot))
@@ -373,6 +408,35 @@ impl<'s> Reader<'s> {
     }
 }
 
+/// The range of an integer fact, for messages.
+const INTEGER_RANGE: &str = "-9223372036854775808..9223372036854775807";
+/// The message for YAML's `.nan` and `.inf` given for a number fact.
+const NOT_FINITE: &str = "a number fact holds a finite number: write the number itself, or null (or leave the key out) when it is not known";
+/// The message for a YAML merge key, in facts and cases files alike.
+pub(crate) const MERGE_KEY: &str = "YAML merge keys (`<<`) are not supported: write the fields out, or reuse the whole value with an alias (`*base`)";
+
+/// `010` → `10`, `-007.5` → `-7.5`: a number written with leading zeros,
+/// which YAML reads as text, as it should be written; `None` for anything
+/// else.
+fn leading_zero(text: &str) -> Option<String> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let numeric = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+    if whole.len() < 2 || !whole.starts_with('0') || !numeric(whole) || !numeric(fraction) {
+        return None;
+    }
+    let trimmed = whole.trim_start_matches('0');
+    let whole = if trimmed.is_empty() { "0" } else { trimmed };
+    Some(if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    })
+}
+
 const WHOLE_NUMBERS: &str =
     "whole numbers lie between -9223372036854775808 and 9223372036854775807 and have no fraction";
 const DECIMAL_DIGITS: &str = "decimals have at most 28 significant digits";
@@ -430,6 +494,16 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(self
             .reader
             .integer(self.ty, i128::from(v), || v.to_string()))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(self.reader.integer(self.ty, v, || v.to_string()))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        // Beyond i128 it is beyond every range anyway: clamp, keep the text.
+        let clamped = i128::try_from(v).unwrap_or(i128::MAX);
+        Ok(self.reader.integer(self.ty, clamped, || v.to_string()))
     }
 
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {

@@ -76,6 +76,8 @@ pub(super) enum Key {
 pub(super) struct KeySeed<'f> {
     pub(super) fields: &'f [FieldInfo],
     pub(super) root: bool,
+    /// A YAML document, where `<<` is a merge key.
+    pub(super) yaml: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -93,7 +95,10 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a string")
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+        if self.yaml && v == "<<" {
+            return Err(E::custom(super::MERGE_KEY));
+        }
         if let Some(slot) = self.fields.iter().position(|f| f.name == v) {
             return Ok(Key::Field(slot));
         }
