@@ -719,3 +719,132 @@ fn test_no_cases_found() {
         2,
     );
 }
+
+#[test]
+fn it_as_field_name() {
+    case(
+        "it_as_field_name",
+        &["check", "tests/bad_inputs/it_as_field_name.policy"],
+        1,
+    );
+}
+
+#[test]
+fn version_at_end_of_time() {
+    case(
+        "version_at_end_of_time",
+        &["check", "tests/bad_inputs/version_at_end_of_time.policy"],
+        1,
+    );
+}
+
+#[test]
+fn version_same_name() {
+    case(
+        "version_same_name",
+        &["check", "tests/bad_inputs/version_same_name.policy"],
+        1,
+    );
+}
+
+#[test]
+fn length_days_vs_months() {
+    case(
+        "length_days_vs_months",
+        &["check", "tests/bad_inputs/length_days_vs_months.policy"],
+        1,
+    );
+}
+
+#[test]
+fn name_not_ascii() {
+    case(
+        "name_not_ascii",
+        &["check", "tests/bad_inputs/name_not_ascii.policy"],
+        1,
+    );
+}
+
+#[test]
+fn name_no_break_space() {
+    case(
+        "name_no_break_space",
+        &["check", "tests/bad_inputs/name_no_break_space.policy"],
+        1,
+    );
+}
+
+/// A policy generated with `if` nested 5,000 deep, no brackets.
+#[test]
+fn deep_if_policy() {
+    let scratch = Scratch::new("deep_if_policy");
+    let text = format!(
+        "policy deep title \"Deep\" jurisdiction \"Example\" source \"Example\" effective 2020-01-01\n\
+         facts {{ x: boolean }}\ndecision d: boolean \"Deep\" cite \"Deep\" =\n{}true{}\n",
+        "if x then\n".repeat(5000),
+        "\nelse false".repeat(5000)
+    );
+    let path = scratch.file("deep.policy", text.as_bytes());
+    case("deep_if_policy", &["check", &path], 1);
+}
+
+/// A fact of type `list of` nested 80,000 deep.
+#[test]
+fn deep_list_of_policy() {
+    let scratch = Scratch::new("deep_list_of_policy");
+    let text = format!(
+        "policy deep title \"Deep\" jurisdiction \"Example\" source \"Example\" effective 2020-01-01\n\
+         facts {{\n  x: {}integer\n}}\n",
+        "list of ".repeat(80_000)
+    );
+    let path = scratch.file("deep.policy", text.as_bytes());
+    case("deep_list_of_policy", &["check", &path], 1);
+}
+
+/// 3,000 rules, each using the one before, explained as JSON.
+#[test]
+fn rule_chain_policy() {
+    let scratch = Scratch::new("rule_chain_policy");
+    let mut text = String::from(
+        "policy chain title \"Chain\" jurisdiction \"Example\" source \"Example\" effective 2020-01-01\n\
+         facts { x: boolean }\nrule r0: boolean = all of { x }\n",
+    );
+    for i in 1..3000 {
+        text.push_str(&format!("rule r{i}: boolean = all of {{ r{} }}\n", i - 1));
+    }
+    text.push_str("decision d: boolean cite \"Chain\" = r2999\n");
+    let policy = scratch.file("chain.policy", text.as_bytes());
+    let facts = scratch.file("facts.json", b"{\"x\": true}");
+    case(
+        "rule_chain_policy",
+        &[
+            "eval", &policy, "--facts", &facts, "--as-of", "2026-03-01", "--explain", "--format",
+            "json",
+        ],
+        1,
+    );
+}
+
+/// A 150 KB one-line facts file whose error is past column 65,535.
+#[test]
+fn long_line_facts() {
+    let scratch = Scratch::new("long_line_facts");
+    let text = format!(
+        "{{\"as_of\":\"2026-03-01\",\"recipient\":{{\"stays\":[{}]}}, \"x\": 1, \"x\": 2}}",
+        vec!["{\"admitted\":\"2025-06-01\"}"; 6000].join(",")
+    );
+    let facts = scratch.file("long.json", text.as_bytes());
+    case("long_line_facts", &["eval", POLICY, "--facts", &facts], 1);
+}
+
+/// `--output` naming the input file.
+#[test]
+fn batch_output_is_input() {
+    let scratch = Scratch::new("batch_output_is_input");
+    let input = scratch.file("members.ndjson", b"{\"as_of\":\"2026-03-01\"}\n");
+    case(
+        "batch_output_is_input",
+        &["eval", POLICY, "--batch", &input, "--output", &input],
+        2,
+    );
+}
