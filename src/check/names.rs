@@ -1,6 +1,7 @@
 //! Resolves dotted names: element fields, rules and decisions, facts, and
 //! enumeration values, with "did you mean" help when nothing matches.
 
+use super::declare::Declarations;
 use super::error::CheckError;
 use super::expr::ExprChecker;
 use super::ir::{DefId, FactRef, Node, NodeKind};
@@ -8,6 +9,9 @@ use super::types::{RecordId, Type};
 use crate::ast::Name;
 use crate::suggest;
 use crate::value::Value;
+use std::cell::RefCell;
+use std::hash::BuildHasher;
+use std::rc::Rc;
 
 impl ExprChecker<'_> {
     /// Whether a one-word name resolves without an expected enum type.
@@ -229,24 +233,34 @@ impl ExprChecker<'_> {
     }
 
     fn unknown_name(&mut self, name: &Name, hint: Option<&Type>) {
-        let mut candidates: Vec<String> = Vec::new();
+        // The few names of this place (element fields, the expected enum's
+        // values) are searched directly; the policy's own names through the
+        // index built once for its declarations.
+        let mut nearby: Vec<&str> = Vec::new();
         for ty in &self.scopes {
             if let Type::Record(id) = ty
                 && let Some(r) = self.decl.schema.record(*id)
             {
-                candidates.extend(r.fields.iter().map(|f| f.name.clone()));
+                nearby.extend(r.fields.iter().map(|f| f.name.as_str()));
             }
         }
-        candidates.extend(self.decl.definitions.keys().cloned());
-        candidates.extend(self.decl.facts.keys().cloned());
-        candidates.extend(self.decl.types.keys().cloned());
         if let Some(Type::Enum(id)) = hint
             && let Some(info) = self.decl.schema.enumeration(*id)
         {
-            candidates.extend(info.variants.iter().cloned());
+            nearby.extend(info.variants.iter().map(String::as_str));
         }
-        let help = match suggest::closest(&name.text, candidates.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
+        let here = suggest::closest(&name.text, nearby.iter().copied())
+            .map(|best| (suggest::distance(&name.text, best), best.to_owned()));
+        let index = declared_index(self.decl);
+        let declared = index
+            .nearest(&name.text)
+            .map(|(distance, best)| (distance, best.to_owned()));
+        let best = match (here, declared) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let help = match best {
+            Some((_, best)) => format!("did you mean `{best}`?"),
             None => "declare it as a fact in the `facts` block, or as a `rule`".to_owned(),
         };
         self.errors.push(CheckError::UnknownName {
@@ -255,6 +269,49 @@ impl ExprChecker<'_> {
             help,
         });
     }
+}
+
+/// Which declarations an index was built for: each map's hasher (every
+/// `HashMap` of a thread gets its own keys, and `Declarations` is never
+/// cloned) and its length (the maps are filled before any expression is
+/// checked).
+type IndexKey = ([u64; 3], [usize; 3]);
+
+thread_local! {
+    /// The "did you mean" index of the declarations being checked on this
+    /// thread, built at the first unknown name.
+    static DECLARED: RefCell<Option<(IndexKey, Rc<suggest::Index>)>> = const { RefCell::new(None) };
+}
+
+/// The index of every rule, decision, fact and type name of `decl`, built
+/// once per policy.
+fn declared_index(decl: &Declarations) -> Rc<suggest::Index> {
+    let probe = |h: &std::hash::RandomState| h.hash_one("policyc did-you-mean");
+    let key: IndexKey = (
+        [
+            probe(decl.definitions.hasher()),
+            probe(decl.facts.hasher()),
+            probe(decl.types.hasher()),
+        ],
+        [decl.definitions.len(), decl.facts.len(), decl.types.len()],
+    );
+    DECLARED.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if let Some((built_for, index)) = cached.as_ref()
+            && *built_for == key
+        {
+            return Rc::clone(index);
+        }
+        let names = decl
+            .definitions
+            .keys()
+            .chain(decl.facts.keys())
+            .chain(decl.types.keys())
+            .map(String::as_str);
+        let index = Rc::new(suggest::Index::new(names));
+        *cached = Some((key, Rc::clone(&index)));
+        index
+    })
 }
 
 fn field_help(checker: &ExprChecker<'_>, id: RecordId, field: &str) -> String {
