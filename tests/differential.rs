@@ -1,0 +1,274 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
+
+//! Differential testing: random well-typed policies and facts, evaluated by
+//! the production evaluator and by a simple reference written from the
+//! language document; every decision's value and missing list must agree.
+//!
+//! `POLICYC_DIFF_CASES=N` runs N cases instead of the default.
+
+#[path = "differential/generate.rs"]
+mod generate;
+#[path = "differential/reference.rs"]
+mod reference;
+
+use policyc::ast::{Duration, TimeUnit};
+use policyc::source::SourceFile;
+use policyc::{check, eval, explain, facts, syntax};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use reference::Missing;
+use serde_json::Value as Json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Cases run by a plain `cargo test`.
+const DEFAULT_CASES: u32 = 200;
+
+fn cases() -> u32 {
+    std::env::var("POLICYC_DIFF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_CASES)
+}
+
+/// One evaluator's answer: per decision, (name, value, missing), or an error.
+type Answer = Result<Vec<reference::Outcome>, String>;
+
+/// Evaluates with production through the public API, as the other tests do.
+/// `None` when the generated policy does not check (the case is skipped).
+fn production(text: &str, facts_text: &str) -> Option<Answer> {
+    let source = SourceFile::new("diff.policy", text);
+    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("parse: {e:?}\n{text}"));
+    let outcome = check::check(&file);
+    let policy = outcome.policy?;
+    let checked = policy.latest()?;
+    let loaded = facts::load_str(facts_text, facts::Format::Json, checked.schema())
+        .unwrap_or_else(|e| panic!("facts: {e:?}\n{facts_text}"));
+    let as_of = loaded.as_of.expect("as_of");
+    let result = eval::evaluate(
+        checked,
+        &loaded.root,
+        as_of,
+        &[],
+        eval::Options { explain: false },
+    );
+    Some(match result {
+        Err(e) => Err(format!("{e:?}")),
+        Ok(det) => Ok(det
+            .decisions
+            .iter()
+            .map(|d| {
+                let mut missing: Vec<String> = d.missing.iter().map(|m| m.to_string()).collect();
+                missing.sort();
+                missing.dedup();
+                (
+                    d.name.clone(),
+                    explain::value_json(&d.value, &d.ty, checked.schema()),
+                    missing,
+                )
+            })
+            .collect()),
+    })
+}
+
+/// Evaluates with the reference.
+fn reference_answer(text: &str, facts_text: &str, as_of: i64) -> Answer {
+    let source = SourceFile::new("diff.policy", text);
+    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("parse: {e:?}"));
+    reference::evaluate(&file, facts_text, as_of)
+}
+
+static CHECKED: AtomicUsize = AtomicUsize::new(0);
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+static BOTH_ERRORS: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs one seed's case; panics with both answers on a disagreement.
+fn run_case(seed: u64) {
+    let mut g = generate::Gen::new(seed);
+    let text = g.policy();
+    let (facts_text, as_of) = g.facts();
+    let Some(prod) = production(&text, &facts_text) else {
+        SKIPPED.fetch_add(1, Ordering::Relaxed);
+        return;
+    };
+    let refr = reference_answer(&text, &facts_text, as_of);
+    match (&prod, &refr) {
+        (Err(_), Err(_)) => {
+            BOTH_ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
+        (Ok(p), Ok(r)) if p == r => {
+            CHECKED.fetch_add(1, Ordering::Relaxed);
+        }
+        _ => panic!(
+            "disagreement (seed {seed})\n--- policy\n{text}\n--- facts\n{facts_text}\n\
+             --- production\n{}\n--- reference\n{}",
+            show(&prod),
+            show(&refr)
+        ),
+    }
+}
+
+fn show(answer: &Answer) -> String {
+    match answer {
+        Err(e) => format!("error: {e}"),
+        Ok(list) => list
+            .iter()
+            .map(|(n, v, m)| format!("{n} = {v}  missing {m:?}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// Production and reference agree on random policies and facts.
+    #[test]
+    fn production_agrees_with_reference(seed in any::<u64>()) {
+        run_case(seed);
+    }
+}
+
+/// Too many generated policies failing to check would make the test vacuous.
+#[test]
+fn most_generated_policies_check() {
+    let mut ok = 0;
+    for seed in 0..100u64 {
+        let mut g = generate::Gen::new(seed);
+        let text = g.policy();
+        let source = SourceFile::new("diff.policy", text.as_str());
+        let file = syntax::parse(&source).unwrap_or_else(|e| panic!("parse: {e:?}\n{text}"));
+        let outcome = check::check(&file);
+        if outcome.errors.is_empty() {
+            ok += 1;
+        } else if std::env::var_os("POLICYC_DIFF_SHOW").is_some() {
+            eprintln!("{text}\n{:?}", outcome.errors);
+        }
+    }
+    assert!(ok >= 70, "only {ok} of 100 generated policies check");
+    let _ = (
+        CHECKED.load(Ordering::Relaxed),
+        SKIPPED.load(Ordering::Relaxed),
+        BOTH_ERRORS.load(Ordering::Relaxed),
+    );
+}
+
+/// Episodes by brute force: connected components of the windows
+/// `[start, end + gap]`; the latest is the one holding the last-starting stay.
+fn brute_episode(starts: &[i64], ends: &[i64], gap: i64) -> Vec<usize> {
+    let n = starts.len();
+    let mut component: Vec<usize> = (0..n).collect();
+    let find = |c: &mut Vec<usize>, mut i: usize| {
+        while c[i] != i {
+            i = c[i];
+        }
+        i
+    };
+    for i in 0..n {
+        for j in 0..n {
+            if starts[i] <= ends[j] + gap && starts[j] <= ends[i] + gap {
+                let (a, b) = (find(&mut component, i), find(&mut component, j));
+                component[a] = b;
+            }
+        }
+    }
+    let Some(last) = (0..n).max_by_key(|&i| (starts[i], i)) else {
+        return Vec::new();
+    };
+    let root = find(&mut component, last);
+    let mut chosen: Vec<usize> = (0..n)
+        .filter(|&i| find(&mut component, i) == root)
+        .collect();
+    chosen.sort_by_key(|&i| (starts[i], i));
+    chosen
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// The reference's episode rule agrees with connected components when
+    /// every date is known and no stay ends before it starts.
+    #[test]
+    fn reference_episode_is_connected_components(
+        stays in proptest::collection::vec((0i64..60, 0i64..20), 0..7),
+        gap in 0i64..10,
+    ) {
+        let starts: Vec<i64> = stays.iter().map(|s| s.0).collect();
+        let ends: Vec<i64> = stays.iter().map(|s| s.0 + s.1).collect();
+        let known: Vec<Result<i64, Missing>> = ends.iter().map(|e| Ok(*e)).collect();
+        let got = reference::latest_episode(
+            &starts,
+            &known,
+            Duration { amount: gap, unit: TimeUnit::Day },
+        );
+        prop_assert_eq!(got, Ok(brute_episode(&starts, &ends, gap)));
+    }
+
+    /// An unknown end never changes a known episode into a different known
+    /// one: whatever the reference answers with one end unknown is what it
+    /// answers for every value of that end, or it is unknown.
+    #[test]
+    fn reference_episode_unknown_end_is_sound(
+        stays in proptest::collection::vec((0i64..40, 0i64..15), 1..6),
+        gap in 0i64..6,
+        hole in 0usize..6,
+    ) {
+        let starts: Vec<i64> = stays.iter().map(|s| s.0).collect();
+        let hole = hole % stays.len();
+        let dur = Duration { amount: gap, unit: TimeUnit::Day };
+        let open: Vec<Result<i64, Missing>> = stays
+            .iter()
+            .enumerate()
+            .map(|(i, s)| if i == hole { Err(Missing::from(["x".to_owned()])) } else { Ok(s.0 + s.1) })
+            .collect();
+        if let Ok(answer) = reference::latest_episode(&starts, &open, dur) {
+            for end in -5..80 {
+                let mut ends: Vec<i64> = stays.iter().map(|s| s.0 + s.1).collect();
+                ends[hole] = end;
+                let known: Vec<Result<i64, Missing>> = ends.iter().map(|e| Ok(*e)).collect();
+                prop_assert_eq!(
+                    reference::latest_episode(&starts, &known, dur),
+                    Ok(answer.clone())
+                );
+            }
+        }
+    }
+}
+
+/// The reference's own dates agree with the document's examples.
+#[test]
+fn reference_dates_follow_the_document() {
+    use reference::{format_date, parse_date, shift};
+    let d = |t: &str| parse_date(t).unwrap();
+    let month = Duration {
+        amount: 1,
+        unit: TimeUnit::Month,
+    };
+    let year = Duration {
+        amount: 1,
+        unit: TimeUnit::Year,
+    };
+    assert_eq!(format_date(shift(d("2024-01-31"), month, 1)), "2024-02-29");
+    assert_eq!(format_date(shift(d("2024-02-29"), year, 1)), "2025-02-28");
+    assert_eq!(format_date(shift(d("2024-02-29"), year, -1)), "2023-02-28");
+    assert_eq!(
+        format_date(shift(shift(d("2024-01-31"), month, 1), month, -1)),
+        "2024-01-29"
+    );
+    assert_eq!(d("2026-01-24") - d("2026-01-10"), 14);
+    assert_eq!(parse_date("2023-02-29"), None);
+    let _: Json = Json::Null;
+}
