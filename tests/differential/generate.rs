@@ -15,6 +15,11 @@ pub const SUM_EXACT_FIXED: bool = false;
 /// Lengths of time compare by length (`1 week = 7 days`).
 pub const DURATION_COMPARE_FIXED: bool = false;
 
+/// `age` of any two dates, including a date before the birth date (the
+/// document says such an age is negative; production gives 0 for less than a
+/// year before). Off: only `age(birth)`, with `birth` never after `as_of`.
+pub const AGE_ANY_DATES: bool = false;
+
 /// The policy's fixed header, types and facts.
 const PRELUDE: &str = "policy diff
   title \"Differential\"
@@ -277,6 +282,14 @@ impl Gen {
                     (format!("sum(units of {ep})"), false)
                 }
             }
+            7 if !AGE_ANY_DATES => {
+                // The birth fact always lies on or before the as-of date.
+                if self.chance(50) {
+                    ("age(birth)".to_owned(), false)
+                } else {
+                    ("age(birth, as_of)".to_owned(), false)
+                }
+            }
             7 => {
                 let x = self.date(d);
                 if self.chance(50) {
@@ -531,7 +544,7 @@ impl Gen {
                 2 => ("integer", self.integer(3).0),
                 _ => ("date", self.date(3)),
             };
-            text.push_str(&format!("\ndecision d{i}: {ty} cite \"x\" = {body}\n"));
+            text.push_str(&format!("\ndecision out{i}: {ty} cite \"x\" = {body}\n"));
         }
         text
     }

@@ -737,6 +737,7 @@ impl Env<'_> {
         // Each entry's test, and its value when it passes.
         let mut tests = Vec::new();
         let mut values = Vec::new();
+        let mut doubtful = Missing::new();
         for item in &items {
             let mut inner = scopes.to_vec();
             inner.push(item.clone());
@@ -744,8 +745,15 @@ impl Env<'_> {
                 Some(f) => truth(&self.eval(f, &inner)?),
                 None => T::Yes,
             };
-            if let (T::Yes, Some(p)) = (&t, projection) {
-                values.push(self.eval(p, &inner)?);
+            // The value of an entry in doubt is read as well: its missing
+            // facts would be needed should the entry pass.
+            if let (T::Yes | T::Open(_), Some(p)) = (&t, projection) {
+                let v = self.eval(p, &inner)?;
+                if matches!(t, T::Yes) {
+                    values.push(v);
+                } else {
+                    doubtful.extend(missing_of(&v));
+                }
             }
             tests.push(t);
         }
@@ -772,6 +780,9 @@ impl Env<'_> {
             AggregateKind::Exists => from_truth(any_of(tests)),
             AggregateKind::Every => from_truth(all_of(tests)),
             AggregateKind::Sum | AggregateKind::Min | AggregateKind::Max => {
+                if !open_all.is_empty() {
+                    open_all.extend(doubtful);
+                }
                 for v in &values {
                     if !matches!(v, V::Known(_)) {
                         open_all.extend(missing_of(v));
