@@ -20,6 +20,12 @@ pub const DURATION_COMPARE_FIXED: bool = false;
 /// year before). Off: only `age(birth)`, with `birth` never after `as_of`.
 pub const AGE_ANY_DATES: bool = false;
 
+/// A rule is evaluated only where it is used, so one that would fail (an
+/// overflow) does not fail an evaluation that never takes it. Production
+/// evaluates rules even on branches not taken; off: rule bodies hold no
+/// arithmetic and no `sum`, so they cannot fail.
+pub const RULES_EVALUATED_ONLY_WHEN_USED: bool = false;
+
 /// The policy's fixed header, types and facts.
 const PRELUDE: &str = "policy diff
   title \"Differential\"
@@ -76,6 +82,9 @@ pub struct Gen {
     state: u64,
     scopes: Vec<Scope>,
     rules: Vec<String>,
+    /// Set while generating a rule body that must not fail (see
+    /// [`RULES_EVALUATED_ONLY_WHEN_USED`]).
+    no_failure: bool,
 }
 
 impl Gen {
@@ -85,6 +94,7 @@ impl Gen {
             state: seed,
             scopes: Vec::new(),
             rules: Vec::new(),
+            no_failure: false,
         }
     }
 
@@ -114,8 +124,7 @@ impl Gen {
     }
 
     fn in_stay(&self) -> bool {
-        self.scopes.last() == Some(&Scope::Stay)
-            || self.scopes.iter().any(|s| *s == Scope::Stay)
+        self.scopes.last() == Some(&Scope::Stay) || self.scopes.iter().any(|s| *s == Scope::Stay)
     }
 
     fn in_num(&self) -> bool {
@@ -226,6 +235,7 @@ impl Gen {
         }
         let d = depth - 1;
         match self.below(14) {
+            0..=2 | 5 if self.no_failure => self.integer(0),
             0 | 1 => {
                 let op = self.pick(&["+", "-", "*"]);
                 let (x, rx) = self.integer(d);
@@ -483,13 +493,7 @@ impl Gen {
             12 => {
                 let x = self.date(d);
                 let window = self.pick(&[
-                    "year",
-                    "month",
-                    "week",
-                    "6 months",
-                    "30 days",
-                    "2 years",
-                    "365 days",
+                    "year", "month", "week", "6 months", "30 days", "2 years", "365 days",
                 ]);
                 format!("({x} in the past {window})")
             }
@@ -534,7 +538,9 @@ impl Gen {
         let mut text = PRELUDE.to_owned();
         self.rules.clear();
         for i in 0..self.below(3) {
+            self.no_failure = !RULES_EVALUATED_ONLY_WHEN_USED;
             let body = self.boolean(2);
+            self.no_failure = false;
             text.push_str(&format!("\nrule r{i} = {body}\n"));
             self.rules.push(format!("r{i}"));
         }
@@ -559,9 +565,11 @@ impl Gen {
 
     fn int_value(&mut self, small: bool) -> Json {
         if !small && self.chance(10) {
-            json!(*[i64::MAX, i64::MIN, i64::MAX - 1, 4_611_686_018_427_387_904]
-                .get(self.below(4) as usize)
-                .unwrap_or(&0))
+            json!(
+                *[i64::MAX, i64::MIN, i64::MAX - 1, 4_611_686_018_427_387_904]
+                    .get(self.below(4) as usize)
+                    .unwrap_or(&0)
+            )
         } else {
             json!(self.int_in(-3, 12))
         }
@@ -604,9 +612,12 @@ impl Gen {
             put(self, key, v);
         }
         let cents = self.int_in(-1000, 200_000);
-        let income: Json =
-            serde_json::from_str(&format!("{}.{:02}", cents / 100, cents.unsigned_abs() % 100))
-                .unwrap_or(Json::Null);
+        let income: Json = serde_json::from_str(&format!(
+            "{}.{:02}",
+            cents / 100,
+            cents.unsigned_abs() % 100
+        ))
+        .unwrap_or(Json::Null);
         put(self, "income", income);
         let birth = if self.chance(30) {
             parse_date(self.pick(&["2008-02-29", "2000-03-01", "2006-02-28"])).unwrap_or(0)

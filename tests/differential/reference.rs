@@ -429,12 +429,23 @@ fn arith(op: BinaryOp, l: &V, r: &V) -> Result<V, Fail> {
     match (l, r) {
         (V::Known(a), V::Known(b)) => {
             let k = match (op, a, b) {
-                (BinaryOp::Add, K::Date(d), K::Dur(n, u)) | (BinaryOp::Add, K::Dur(n, u), K::Date(d)) => {
-                    K::Date(shift(*d, Duration { amount: *n, unit: *u }, 1))
-                }
-                (BinaryOp::Sub, K::Date(d), K::Dur(n, u)) => {
-                    K::Date(shift(*d, Duration { amount: *n, unit: *u }, -1))
-                }
+                (BinaryOp::Add, K::Date(d), K::Dur(n, u))
+                | (BinaryOp::Add, K::Dur(n, u), K::Date(d)) => K::Date(shift(
+                    *d,
+                    Duration {
+                        amount: *n,
+                        unit: *u,
+                    },
+                    1,
+                )),
+                (BinaryOp::Sub, K::Date(d), K::Dur(n, u)) => K::Date(shift(
+                    *d,
+                    Duration {
+                        amount: *n,
+                        unit: *u,
+                    },
+                    -1,
+                )),
                 (BinaryOp::Div, _, _) => {
                     let x = dec(a).ok_or("bad division")?;
                     let y = dec(b).ok_or("bad division")?;
@@ -534,7 +545,11 @@ impl Env<'_> {
             {
                 base = Some(V::Known(K::Enum(v.text.clone())));
                 rest = &rest[1..];
-            } else if self.enums.iter().any(|(_, vs)| vs.iter().any(|v| v == first)) {
+            } else if self
+                .enums
+                .iter()
+                .any(|(_, vs)| vs.iter().any(|v| v == first))
+            {
                 base = Some(V::Known(K::Enum(first.to_owned())));
             }
         }
@@ -556,7 +571,9 @@ impl Env<'_> {
             ExprKind::AsOf => V::Known(K::Date(self.as_of)),
             ExprKind::Path(names) => self.resolve(names, scopes)?,
             ExprKind::Field(inner, name) => field(&self.eval(inner, scopes)?, &name.text)?,
-            ExprKind::Unary(UnaryOp::Not, inner) => from_truth(not(truth(&self.eval(inner, scopes)?))),
+            ExprKind::Unary(UnaryOp::Not, inner) => {
+                from_truth(not(truth(&self.eval(inner, scopes)?)))
+            }
             ExprKind::Unary(UnaryOp::Negate, inner) => match self.eval(inner, scopes)? {
                 V::Known(K::Int(i)) => V::Known(K::Int(i.checked_neg().ok_or("overflow")?)),
                 V::Known(K::Dec(d)) => V::Known(K::Dec(-d)),
@@ -633,7 +650,13 @@ impl Env<'_> {
                 projection,
                 list,
                 filter,
-            } => self.aggregate(*kind, projection.as_deref(), list, filter.as_deref(), scopes)?,
+            } => self.aggregate(
+                *kind,
+                projection.as_deref(),
+                list,
+                filter.as_deref(),
+                scopes,
+            )?,
             ExprKind::Episode {
                 list,
                 start,
@@ -964,12 +987,9 @@ fn render(v: &V) -> Json {
         V::Known(K::Text(t) | K::Enum(t)) => Json::String(t.clone()),
         V::Known(K::Date(d)) => Json::String(format_date(*d)),
         V::Known(K::List(items)) => items.iter().map(render).collect(),
-        V::Known(K::Rec(fields)) => Json::Object(
-            fields
-                .iter()
-                .map(|(n, v)| (n.clone(), render(v)))
-                .collect(),
-        ),
+        V::Known(K::Rec(fields)) => {
+            Json::Object(fields.iter().map(|(n, v)| (n.clone(), render(v))).collect())
+        }
         V::Known(K::Dur(..)) => Json::String("duration".into()),
         V::Unknown(_) | V::Range(..) => Json::String("unknown".into()),
     }
@@ -1038,7 +1058,11 @@ pub fn evaluate(file: &PolicyFile, facts: &str, as_of: i64) -> Result<Vec<Outcom
         let v = env.eval(&d.body, &[])?;
         let mut missing = Missing::new();
         all_missing(&v, &mut missing);
-        out.push((d.name.text.clone(), render(&v), missing.into_iter().collect()));
+        out.push((
+            d.name.text.clone(),
+            render(&v),
+            missing.into_iter().collect(),
+        ));
     }
     Ok(out)
 }
