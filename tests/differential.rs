@@ -272,3 +272,77 @@ fn reference_dates_follow_the_document() {
     assert_eq!(parse_date("2023-02-29"), None);
     let _: Json = Json::Null;
 }
+
+/// Fixed cases for each rule being changed, so that a flag's state can be
+/// confirmed at a glance: production and reference must agree on each.
+fn fixed_case(decisions: &str, facts_text: &str) -> (Answer, Answer) {
+    let text = format!("{}{decisions}\n", generate::PRELUDE);
+    let as_of = reference::parse_date(
+        serde_json::from_str::<Json>(facts_text).unwrap()["as_of"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let prod = production(&text, facts_text).expect("the fixed policy checks");
+    (prod, reference_answer(&text, facts_text, as_of))
+}
+
+/// Facts for the fixed cases: two stays surely paid, two in doubt, one end
+/// unknown, and integers whose running total overflows partway.
+const FIXED_FACTS: &str = r#"{"as_of":"2026-03-01","nums":[9223372036854775807,1,-5],"stays":[
+    {"admitted":"2026-01-01","discharged":"2026-01-05","units":1,"paid":true},
+    {"admitted":"2026-01-10","discharged":null,"units":-5,"paid":true},
+    {"admitted":"2026-02-01","discharged":"2026-02-03","units":1,"paid":null},
+    {"admitted":"2026-01-20","discharged":"2026-01-21","units":1,"paid":null}]}"#;
+
+/// One decision per changed rule, with the flag that says whether
+/// production follows it yet.
+const FIXED_CASES: &[(bool, &str)] = &[
+    (
+        generate::RANGE_ARITHMETIC_FIXED,
+        "count(stays where paid) + 1 >= 3",
+    ),
+    (
+        generate::RANGE_ARITHMETIC_FIXED,
+        "-count(stays where paid) <= -2",
+    ),
+    (
+        generate::RANGE_ARITHMETIC_FIXED,
+        "count(stays where paid) * 2 >= 4",
+    ),
+    (
+        generate::RANGE_VS_RANGE_FIXED,
+        "count(stays where paid) >= count(stays where not paid)",
+    ),
+    (generate::SUM_EXACT_FIXED, "sum(it of nums) > 0"),
+    (generate::DURATION_COMPARE_FIXED, "1 week = 7 days"),
+    (generate::DURATION_COMPARE_FIXED, "1 year = 12 months"),
+    (
+        generate::EPISODE_FIXED,
+        "count(episode(stays from admitted to discharged within 15 days)) = 4",
+    ),
+    (
+        generate::EPISODE_FIXED,
+        "count(episode(stays from admitted to discharged within 5 days)) = 1",
+    ),
+];
+
+/// Production and reference agree on the changed rules whose flag is on;
+/// `POLICYC_DIFF_SHOW` prints every case, on or off.
+#[test]
+fn changed_rules_fixed_cases() {
+    for (fixed, body) in FIXED_CASES {
+        let d = format!("decision x: boolean cite \"x\" = {body}");
+        let (p, r) = fixed_case(&d, FIXED_FACTS);
+        if std::env::var_os("POLICYC_DIFF_SHOW").is_some() {
+            eprintln!(
+                "{body}\n  production: {}\n  reference: {}",
+                show(&p),
+                show(&r)
+            );
+        }
+        if *fixed {
+            assert_eq!(p, r, "{body}");
+        }
+    }
+}

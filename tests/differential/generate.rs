@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json, json};
 /// Range arithmetic (`count(…) + 1`, `-count(…)`) keeps the range.
 pub const RANGE_ARITHMETIC_FIXED: bool = false;
 /// A range compared with another range is decided bound by bound.
-pub const RANGE_VS_RANGE_FIXED: bool = false;
+pub const RANGE_VS_RANGE_FIXED: bool = true;
 /// `episode` follows the rule of "max end over all earlier entries" with
 /// unknown ends handled entry by entry.
 pub const EPISODE_FIXED: bool = false;
@@ -27,7 +27,7 @@ pub const AGE_ANY_DATES: bool = false;
 pub const RULES_EVALUATED_ONLY_WHEN_USED: bool = false;
 
 /// The policy's fixed header, types and facts.
-const PRELUDE: &str = "policy diff
+pub const PRELUDE: &str = "policy diff
   title \"Differential\"
   jurisdiction \"Test\"
   source \"Generated\"
