@@ -24,7 +24,6 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use reference::Missing;
 use serde_json::Value as Json;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Cases run by a plain `cargo test`.
 const DEFAULT_CASES: u32 = 200;
@@ -83,27 +82,21 @@ fn reference_answer(text: &str, facts_text: &str, as_of: i64) -> Answer {
     reference::evaluate(&file, facts_text, as_of)
 }
 
-static CHECKED: AtomicUsize = AtomicUsize::new(0);
-static SKIPPED: AtomicUsize = AtomicUsize::new(0);
-static BOTH_ERRORS: AtomicUsize = AtomicUsize::new(0);
-
 /// Runs one seed's case; panics with both answers on a disagreement.
 fn run_case(seed: u64) {
     let mut g = generate::Gen::new(seed);
     let text = g.policy();
     let (facts_text, as_of) = g.facts();
+    // A generated policy that does not check (such as a table row that can
+    // never be chosen) is skipped.
     let Some(prod) = production(&text, &facts_text) else {
-        SKIPPED.fetch_add(1, Ordering::Relaxed);
         return;
     };
     let refr = reference_answer(&text, &facts_text, as_of);
     match (&prod, &refr) {
-        (Err(_), Err(_)) => {
-            BOTH_ERRORS.fetch_add(1, Ordering::Relaxed);
-        }
-        (Ok(p), Ok(r)) if p == r => {
-            CHECKED.fetch_add(1, Ordering::Relaxed);
-        }
+        // Both failing (an overflow, say) is agreement.
+        (Err(_), Err(_)) => {}
+        (Ok(p), Ok(r)) if p == r => {}
         _ => panic!(
             "disagreement (seed {seed})\n--- policy\n{text}\n--- facts\n{facts_text}\n\
              --- production\n{}\n--- reference\n{}",
@@ -155,11 +148,6 @@ fn most_generated_policies_check() {
         }
     }
     assert!(ok >= 70, "only {ok} of 100 generated policies check");
-    let _ = (
-        CHECKED.load(Ordering::Relaxed),
-        SKIPPED.load(Ordering::Relaxed),
-        BOTH_ERRORS.load(Ordering::Relaxed),
-    );
 }
 
 /// Episodes by brute force: connected components of the windows
@@ -270,7 +258,6 @@ fn reference_dates_follow_the_document() {
     );
     assert_eq!(d("2026-01-24") - d("2026-01-10"), 14);
     assert_eq!(parse_date("2023-02-29"), None);
-    let _: Json = Json::Null;
 }
 
 /// Fixed cases for each rule being changed, so that a flag's state can be

@@ -124,7 +124,7 @@ impl Gen {
     }
 
     fn in_stay(&self) -> bool {
-        self.scopes.last() == Some(&Scope::Stay) || self.scopes.iter().any(|s| *s == Scope::Stay)
+        self.scopes.contains(&Scope::Stay)
     }
 
     fn in_num(&self) -> bool {
