@@ -333,3 +333,15 @@ fn changed_rules_fixed_cases() {
         }
     }
 }
+
+/// Replays the case of one seed, as printed by a failure:
+/// `POLICYC_DIFF_SEED=N cargo test --test differential replay`.
+#[test]
+fn replay() {
+    if let Some(seed) = std::env::var("POLICYC_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        run_case(seed);
+    }
+}
