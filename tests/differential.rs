@@ -276,14 +276,15 @@ fn fixed_case(decisions: &str, facts_text: &str) -> (Answer, Answer) {
 
 /// Facts for the fixed cases: two stays surely paid, two in doubt, one end
 /// unknown, and integers whose running total overflows partway.
-const FIXED_FACTS: &str = r#"{"as_of":"2026-03-01","nums":[9223372036854775807,1,-5],"stays":[
+const FIXED_FACTS: &str = r#"{"as_of":"2026-03-01","n":9223372036854775807,"nums":[9223372036854775807,1,-5],"stays":[
     {"admitted":"2026-01-01","discharged":"2026-01-05","units":1,"paid":true},
     {"admitted":"2026-01-10","discharged":null,"units":-5,"paid":true},
     {"admitted":"2026-02-01","discharged":"2026-02-03","units":1,"paid":null},
     {"admitted":"2026-01-20","discharged":"2026-01-21","units":1,"paid":null}]}"#;
 
 /// One decision per changed rule, with the flag that says whether
-/// production follows it yet.
+/// production follows it yet; a body may define rules before it, on lines of
+/// their own ending with `;;`.
 const FIXED_CASES: &[(bool, &str)] = &[
     (
         generate::RANGE_ARITHMETIC_FIXED,
@@ -312,6 +313,11 @@ const FIXED_CASES: &[(bool, &str)] = &[
         generate::EPISODE_FIXED,
         "count(episode(stays from admitted to discharged within 5 days)) = 1",
     ),
+    (generate::AGE_ANY_DATES, "age(2026-05-01) = -1"),
+    (
+        generate::RULES_EVALUATED_ONLY_WHEN_USED,
+        "rule huge = n + n > 0;; if false then huge else true",
+    ),
 ];
 
 /// Production and reference agree on the changed rules whose flag is on;
@@ -319,7 +325,8 @@ const FIXED_CASES: &[(bool, &str)] = &[
 #[test]
 fn changed_rules_fixed_cases() {
     for (fixed, body) in FIXED_CASES {
-        let d = format!("decision x: boolean cite \"x\" = {body}");
+        let (rules, body) = body.rsplit_once(";;").unwrap_or(("", body));
+        let d = format!("{rules}\ndecision x: boolean cite \"x\" = {body}");
         let (p, r) = fixed_case(&d, FIXED_FACTS);
         if std::env::var_os("POLICYC_DIFF_SHOW").is_some() {
             eprintln!(

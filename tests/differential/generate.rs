@@ -5,7 +5,8 @@ use serde_json::{Map, Value as Json, json};
 
 /// Range arithmetic (`count(…) + 1`, `-count(…)`) keeps the range.
 pub const RANGE_ARITHMETIC_FIXED: bool = false;
-/// A range compared with another range is decided bound by bound.
+/// A range compared with another range is decided bound by bound
+/// (production already does so).
 pub const RANGE_VS_RANGE_FIXED: bool = true;
 /// `episode` follows the rule of "max end over all earlier entries" with
 /// unknown ends handled entry by entry.
