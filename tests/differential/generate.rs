@@ -1,5 +1,4 @@
-//! Random well-typed policies over a fixed facts schema, and random facts
-//! files for them, driven by a seed.
+//! Seeded random well-typed policies over a fixed facts schema, and facts files for them.
 
 use serde_json::{Map, Value as Json, json};
 

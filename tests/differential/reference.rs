@@ -1,6 +1,7 @@
-//! A deliberately simple reference evaluator, written from the language
-//! document (sections 8-12): it walks the syntax tree, resolves names itself
-//! and shares no code with the production checker or evaluator.
+//! A deliberately simple reference evaluator, written from docs/language.md sections 8-12.
+//!
+//! It walks the syntax tree, resolves names itself and shares no code with
+//! the production checker or evaluator.
 
 use policyc::ast::{
     AggregateKind, BinaryOp, Cell, Definition, Direction, Duration, Expr, ExprKind, HitPolicy,
