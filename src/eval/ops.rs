@@ -237,10 +237,27 @@ pub(crate) fn within(
 
 /// Whole years from `birth` to `on` (negative if `on` is earlier).
 pub(crate) fn age(birth: Date, on: Date, span: Span) -> Result<i64, EvalError> {
-    let years = birth
-        .until((jiff::Unit::Year, on))
-        .map_err(|_| EvalError::DateOutOfRange { span })?;
-    Ok(i64::from(years.get_years()))
+    let out_of_range = || EvalError::DateOutOfRange { span };
+    let years = i64::from(
+        birth
+            .until((jiff::Unit::Year, on))
+            .map_err(|_| out_of_range())?
+            .get_years(),
+    );
+    // Counted towards zero; before the birth date a year not yet gone back
+    // whole counts as one more (born 2026-05-01: -1 on 2026-03-01).
+    if on < birth {
+        let back = jiff::Span::new().try_years(years).map_err(|_| out_of_range())?;
+        let mut anniversary = birth.checked_add(back).map_err(|_| out_of_range())?;
+        // Born on 29 February: in other years the birthday is 1 March.
+        if birth.month() == 2 && birth.day() == 29 && anniversary.day() == 28 {
+            anniversary = anniversary.tomorrow().map_err(|_| out_of_range())?;
+        }
+        if anniversary > on {
+            return Ok(years - 1);
+        }
+    }
+    Ok(years)
 }
 
 /// Days from `from` to `to` (negative if `to` is earlier).

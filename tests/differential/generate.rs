@@ -3,22 +3,22 @@
 use serde_json::{Map, Value as Json, json};
 
 /// Range arithmetic (`count(…) + 1`, `-count(…)`) keeps the range.
-pub const RANGE_ARITHMETIC_FIXED: bool = false;
+pub const RANGE_ARITHMETIC_FIXED: bool = true;
 /// A range compared with another range is decided bound by bound
 /// (production already does so).
 pub const RANGE_VS_RANGE_FIXED: bool = true;
 /// `episode` follows the rule of "max end over all earlier entries" with
 /// unknown ends handled entry by entry.
-pub const EPISODE_FIXED: bool = false;
+pub const EPISODE_FIXED: bool = true;
 /// `sum` of integers accumulates exactly; only the final total may overflow.
-pub const SUM_EXACT_FIXED: bool = false;
+pub const SUM_EXACT_FIXED: bool = true;
 /// Lengths of time compare by length (`1 week = 7 days`).
-pub const DURATION_COMPARE_FIXED: bool = false;
+pub const DURATION_COMPARE_FIXED: bool = true;
 
 /// `age` of any two dates, including a date before the birth date (the
 /// document says such an age is negative; production gives 0 for less than a
 /// year before). Off: only `age(birth)`, with `birth` never after `as_of`.
-pub const AGE_ANY_DATES: bool = false;
+pub const AGE_ANY_DATES: bool = true;
 
 /// A rule is evaluated only where it is used, so one that would fail (an
 /// overflow) does not fail an evaluation that never takes it. Production
