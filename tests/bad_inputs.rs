@@ -818,7 +818,14 @@ fn rule_chain_policy() {
     case(
         "rule_chain_policy",
         &[
-            "eval", &policy, "--facts", &facts, "--as-of", "2026-03-01", "--explain", "--format",
+            "eval",
+            &policy,
+            "--facts",
+            &facts,
+            "--as-of",
+            "2026-03-01",
+            "--explain",
+            "--format",
             "json",
         ],
         1,

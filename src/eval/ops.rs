@@ -247,7 +247,9 @@ pub(crate) fn age(birth: Date, on: Date, span: Span) -> Result<i64, EvalError> {
     // Counted towards zero; before the birth date a year not yet gone back
     // whole counts as one more (born 2026-05-01: -1 on 2026-03-01).
     if on < birth {
-        let back = jiff::Span::new().try_years(years).map_err(|_| out_of_range())?;
+        let back = jiff::Span::new()
+            .try_years(years)
+            .map_err(|_| out_of_range())?;
         let mut anniversary = birth.checked_add(back).map_err(|_| out_of_range())?;
         // Born on 29 February: in other years the birthday is 1 March.
         if birth.month() == 2 && birth.day() == 29 && anniversary.day() == 28 {
