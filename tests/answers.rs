@@ -11,18 +11,16 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const HEADER: &str = "policy t title \"T\" jurisdiction \"J\" source \"S\" effective 2000-01-01\n";
 
+/// A scratch folder of its own for each test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("answers")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("answers", name)
 }
 
 /// Writes the policy (after the header) and facts, and runs `eval` as of

@@ -11,18 +11,16 @@
     reason = "tests fail by panicking"
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const HEADER: &str = "policy t title \"T\" jurisdiction \"J\" source \"S\" effective 2000-01-01\n";
 
+/// A scratch folder of its own for each test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("depth")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("depth", name)
 }
 
 /// Runs `policyc args` in `dir`: exit code and stderr.

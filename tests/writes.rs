@@ -10,6 +10,8 @@
     reason = "tests fail by panicking"
 )]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,12 +29,7 @@ fn root() -> &'static Path {
 
 /// A scratch folder of its own for each test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("writes")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("writes", name)
 }
 
 fn run(args: &[&str]) -> Output {

@@ -101,3 +101,14 @@ pub fn policyc(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// An empty scratch folder for one test, under the build's temporary folder
+/// (`group/name`), emptied first if an earlier run left it.
+pub fn scratch(group: &str, name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
