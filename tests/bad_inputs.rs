@@ -90,6 +90,10 @@ impl Scratch {
     fn file(&self, name: &str, bytes: &[u8]) -> String {
         let path = self.0.join(name);
         std::fs::write(&path, bytes).expect("write generated input");
+        // Relative to the package when it can be, so that a message naming
+        // the file wraps at the same place on every machine.
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = path.strip_prefix(here).unwrap_or(&path);
         path.to_str().expect("UTF-8 path").to_owned()
     }
 }
@@ -121,7 +125,12 @@ fn case(name: &str, args: &[&str], expected: i32) {
         );
     }
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_inputs");
-    let redact = |text: &str| text.replace(tmp.to_str().expect("UTF-8 path"), "[tmp]");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let short = tmp.strip_prefix(here).unwrap_or(&tmp).to_owned();
+    let redact = |text: &str| {
+        text.replace(tmp.to_str().expect("UTF-8 path"), "[tmp]")
+            .replace(short.to_str().expect("UTF-8 path"), "[tmp]")
+    };
     let snapshot = format!(
         "command: policyc {}\nexit: {}\n----- stdout\n{}----- stderr\n{}",
         redact(&args.join(" ")),
