@@ -3,9 +3,9 @@
 //! Plain data with spans: nothing here checks or evaluates. Names stay names
 //! (the checker resolves them); literals are already parsed into their values.
 
+use crate::decimal::Decimal;
 use crate::source::Span;
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 
 /// An identifier as written, with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -43,6 +43,7 @@ pub mod batch;
 pub mod cases;
 pub mod check;
 pub mod cli;
+pub mod decimal;
 pub mod describe;
 pub mod diagnostic;
 pub mod eval;

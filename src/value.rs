@@ -2,8 +2,8 @@
 //! absence made it unknown.
 
 use crate::ast::Duration;
+use crate::decimal::Decimal;
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// A value during evaluation. Built only from checked facts and literals, so
@@ -37,8 +37,9 @@ pub enum Value {
 }
 
 // Values are moved and copied on every step of evaluation and loading:
-// keep them at three words.
-const _: () = assert!(std::mem::size_of::<Value>() <= 24);
+// keep them at four words (a decimal is three: a 128-bit coefficient and
+// its power of ten with flags).
+const _: () = assert!(std::mem::size_of::<Value>() <= 32);
 
 impl Value {
     /// The missing facts behind an unknown or open value; empty when known.

@@ -1,6 +1,7 @@
 //! Answers an outside adversarial test found wrong, each checked through the
 //! binary as a user would run it: ranges through arithmetic, sums that fit,
-//! lengths of time compared by length, `it` reserved, versions that could
+//! decimals that keep their significant digits, lengths of time compared by
+//! length, `it` reserved, versions that could
 //! never apply, and `--as-of today` in the machine's time zone.
 
 #![allow(
@@ -105,6 +106,31 @@ fn a_sum_that_fits_is_not_an_overflow_whatever_the_order() {
         r#"{"ns":[9223372036854775807, 1, -5]}"#,
     );
     assert_eq!(value(&result, "total"), 9223372036854775803i64);
+}
+
+#[test]
+fn decimals_keep_significant_digits_however_small() {
+    let result = eval(
+        "decimal",
+        "facts { m: decimal, n: decimal }\n\
+         decision tiny_is_positive: boolean cite \"x\" = m / n > 0\n\
+         decision more_than_28_places: boolean cite \"x\" =\n\
+           1 / 30000000000 > 0.0000000000333333333333333333\n\
+         decision round_trip: boolean cite \"x\" =\n\
+           (1 / 30000000000) * 30000000000 > 0.99999999999999999999999999999\n",
+        r#"{"m": 0.000001, "n": 1e24}"#,
+    );
+    assert_eq!(value(&result, "tiny_is_positive"), true);
+    assert_eq!(value(&result, "more_than_28_places"), true);
+    assert_eq!(value(&result, "round_trip"), true);
+    let message = check_fails(
+        "decimal_literal",
+        "decision d: boolean cite \"x\" = 1.234567890123456789012345678901234567890 > 1\n",
+    );
+    assert!(
+        message.contains("more than 38 significant digits"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -437,6 +437,15 @@ fn decimal_too_many_digits() {
     eval("decimal_too_many_digits", "decimal_too_many_digits.json", 1);
 }
 
+#[test]
+fn decimal_text_too_many_digits() {
+    eval(
+        "decimal_text_too_many_digits",
+        "decimal_text_too_many_digits.json",
+        1,
+    );
+}
+
 // ----- dates
 
 #[test]

@@ -183,8 +183,10 @@ fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         any::<bool>().prop_map(ExprKind::Bool),
         (0i64..1_000_000).prop_map(ExprKind::Integer),
-        (0i64..1_000_000, 1u32..4)
-            .prop_map(|(m, s)| ExprKind::Decimal(rust_decimal::Decimal::new(m, s))),
+        (0i64..1_000_000, 1u32..4).prop_map(|(m, s)| {
+            let text = rust_decimal::Decimal::new(m, s).to_string();
+            ExprKind::Decimal(policyc::decimal::Decimal::parse(&text).expect("decimal"))
+        }),
         text_value().prop_map(ExprKind::Text),
         date().prop_map(ExprKind::Date),
         duration().prop_map(ExprKind::Duration),

@@ -65,7 +65,11 @@ fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
     match ty {
         Type::Bool => nullable("boolean"),
         Type::Integer => nullable("integer"),
-        Type::Decimal => nullable("number"),
+        // A number, or text for more digits than a JSON number keeps.
+        Type::Decimal => object([
+            ("type", json!(["number", "string", "null"])),
+            ("pattern", json!(DECIMAL_PATTERN)),
+        ]),
         Type::Text => nullable("string"),
         Type::Date => date_schema(),
         // Facts cannot be declared as lengths of time; only unknown fits.
@@ -87,6 +91,9 @@ fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
         ]),
     }
 }
+
+/// A decimal written as text: `"1500.25"`, `"-2.5e-3"`.
+const DECIMAL_PATTERN: &str = "^[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$";
 
 fn nullable(json_type: &str) -> Map<String, Json> {
     object([("type", json!([json_type, "null"]))])

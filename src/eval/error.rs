@@ -25,7 +25,7 @@ pub enum EvalError {
     #[diagnostic(
         code(policyc::eval::overflow),
         help(
-            "whole numbers lie between -9223372036854775808 and 9223372036854775807, and decimals hold at most 28 significant digits; check the facts for an implausibly large number"
+            "whole numbers lie between -9223372036854775808 and 9223372036854775807, and decimals lie within 10^±32000; check the facts for an implausibly large number"
         )
     )]
     Overflow {

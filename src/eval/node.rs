@@ -6,6 +6,7 @@ use super::trace::{Frame, Read, Trace, TraceKind};
 use super::{Evaluator, open_value};
 use crate::ast::{AggregateKind, Quantifier};
 use crate::check::{CriterionNode, FactRef, Node, NodeKind};
+use crate::decimal::Decimal;
 use crate::source::Span;
 use crate::truth::{self, Tally, Truth};
 use crate::value::{Missing, Value};
@@ -348,7 +349,7 @@ fn count(kept: &[(Truth, Option<Value>)]) -> Value {
 /// because of the order of its terms.
 fn sum(kept: &[(Truth, Option<Value>)], span: Span) -> Result<Value> {
     let mut whole: i128 = 0;
-    let mut decimal: Option<rust_decimal::Decimal> = None;
+    let mut decimal: Option<Decimal> = None;
     let mut missing = Missing::none();
     let overflow = || EvalError::Overflow {
         span,
@@ -364,7 +365,7 @@ fn sum(kept: &[(Truth, Option<Value>)], span: Span) -> Result<Value> {
         match value {
             Value::Integer(i) => whole += i128::from(*i),
             Value::Decimal(d) => {
-                let total = decimal.unwrap_or_default();
+                let total = decimal.unwrap_or(Decimal::ZERO);
                 decimal = Some(total.checked_add(*d).ok_or_else(overflow)?);
             }
             other => missing = missing.union(&other.deep_missing()),
@@ -377,8 +378,7 @@ fn sum(kept: &[(Truth, Option<Value>)], span: Span) -> Result<Value> {
         None => i64::try_from(whole)
             .map(Value::Integer)
             .map_err(|_| overflow()),
-        Some(total) => rust_decimal::Decimal::try_from_i128_with_scale(whole, 0)
-            .ok()
+        Some(total) => Decimal::from_i128(whole)
             .and_then(|w| total.checked_add(w))
             .map(Value::Decimal)
             .ok_or_else(overflow),

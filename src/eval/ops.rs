@@ -4,11 +4,11 @@
 use super::error::EvalError;
 use crate::ast::{Direction, Duration, TimeUnit};
 use crate::check::{Arith, Compare};
+use crate::decimal::Decimal;
 use crate::source::Span;
 use crate::truth::Truth;
 use crate::value::Value;
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// Compares two values of comparable types.
@@ -93,8 +93,8 @@ fn compare_ranges(op: Compare, left: (i64, i64), right: (i64, i64), l: &Value, r
 pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
     Some(match (left, right) {
         (Value::Integer(a), Value::Integer(b)) => a.cmp(b),
-        (Value::Integer(a), Value::Decimal(b)) => Decimal::from(*a).cmp(b),
-        (Value::Decimal(a), Value::Integer(b)) => a.cmp(&Decimal::from(*b)),
+        (Value::Integer(a), Value::Decimal(b)) => Decimal::from_i64(*a).cmp(b),
+        (Value::Decimal(a), Value::Integer(b)) => a.cmp(&Decimal::from_i64(*b)),
         (Value::Decimal(a), Value::Decimal(b)) => a.cmp(b),
         (Value::Date(a), Value::Date(b)) => a.cmp(b),
         (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
@@ -181,7 +181,7 @@ pub(crate) fn arith(
 
 fn decimal(value: &Value, span: Span) -> Result<Decimal, EvalError> {
     match value {
-        Value::Integer(i) => Ok(Decimal::from(*i)),
+        Value::Integer(i) => Ok(Decimal::from_i64(*i)),
         Value::Decimal(d) => Ok(*d),
         _ => Err(EvalError::Internal {
             span,

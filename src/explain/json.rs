@@ -103,7 +103,6 @@ pub fn value_json(value: &Value, ty: &Type, schema: &Schema) -> Json {
         (Value::Bool(b), _) => Json::Bool(*b),
         (Value::Integer(i), _) => Json::from(*i),
         (Value::Decimal(d), _) => d
-            .normalize()
             .to_string()
             .parse::<serde_json::Number>()
             .map_or_else(|_| Json::String(d.to_string()), Json::Number),

@@ -15,7 +15,7 @@ pub fn value_text(value: &Value, ty: &Type, schema: &Schema) -> String {
     match (value, ty) {
         (Value::Bool(b), _) => b.to_string(),
         (Value::Integer(i), _) => i.to_string(),
-        (Value::Decimal(d), _) => d.normalize().to_string(),
+        (Value::Decimal(d), _) => d.to_string(),
         (Value::Text(t), _) => format!("{t:?}"),
         (Value::Date(d), _) => d.to_string(),
         (Value::Duration(d), _) => duration_text(d),

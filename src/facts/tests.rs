@@ -2,9 +2,9 @@
 
 use super::{Format, load_str};
 use crate::check::{self, Checked};
+use crate::decimal::Decimal;
 use crate::source::SourceFile;
 use crate::value::Value;
-use rust_decimal::Decimal;
 
 const POLICY: &str = r#"
 policy p
@@ -67,7 +67,9 @@ fn an_integer_is_an_exact_decimal() {
     let facts = load_str(text, Format::Json, checked.schema()).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
         fields(&facts.root).first(),
-        Some(&Value::Decimal(Decimal::from(u64::MAX)))
+        Some(&Value::Decimal(
+            Decimal::from_i128(i128::from(u64::MAX)).unwrap()
+        ))
     );
 }
 
@@ -194,7 +196,7 @@ fn json_minus_zero_is_the_integer_zero() {
 fn yaml_numbers_get_messages_that_say_the_fix() {
     let nan = messages("n: .nan\nx: .inf\n", Format::Yaml);
     assert!(nan.iter().all(|m| m.contains("finite number")), "{nan:?}");
-    assert!(nan.iter().all(|m| !m.contains("28 significant")), "{nan:?}");
+    assert!(nan.iter().all(|m| !m.contains("38 significant")), "{nan:?}");
     let zero = messages("n: 010\n", Format::Yaml);
     assert!(
         zero.iter()

@@ -8,13 +8,12 @@
 
 use super::error::{FactsError, FactsWarning};
 use crate::check::{Absent, FieldInfo, RecordId, Schema, Type};
+use crate::decimal::{Decimal, DecimalError};
 use crate::suggest;
 use crate::value::{Missing, Value};
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt::{self, Write};
-use std::str::FromStr;
 use std::sync::Arc;
 use top::{AsOfSeed, Key, KeySeed, RootSeed};
 
@@ -198,9 +197,9 @@ impl<'s> Reader<'s> {
                     self.wrong(ty, found, Some(help))
                 }
             },
-            Type::Decimal => match Decimal::try_from_i128_with_scale(value, 0) {
-                Ok(d) => Value::Decimal(d),
-                Err(_) => self.wrong(ty, found(), Some(DECIMAL_DIGITS.to_owned())),
+            Type::Decimal => match Decimal::from_i128(value) {
+                Some(d) => Value::Decimal(d),
+                None => self.wrong(ty, found(), Some(DECIMAL_DIGITS.to_owned())),
             },
             _ => self.wrong(ty, found(), None),
         }
@@ -224,13 +223,36 @@ impl<'s> Reader<'s> {
         let text = describe_float(value);
         match ty {
             Type::Integer => self.wrong(ty, text, Some(WHOLE_NUMBERS.to_owned())),
-            Type::Decimal => {
-                match Decimal::from_str(&text).or_else(|_| Decimal::from_scientific(&text)) {
-                    Ok(d) => Value::Decimal(d),
-                    Err(_) => self.wrong(ty, text, Some(DECIMAL_DIGITS.to_owned())),
-                }
+            // The parsers hand over such numbers as doubles, which keep 15
+            // significant digits for certain: with more, digits the file
+            // held may be gone already, so the number is refused, not
+            // silently changed.
+            Type::Decimal if significant_digits(&text) > DOUBLE_DIGITS => {
+                let help = format!(
+                    "a number with more than {DOUBLE_DIGITS} significant digits loses digits \
+                     when read; write it as text in quotes (\"…\") to keep up to 38"
+                );
+                self.wrong(ty, format!("a number read as {text}"), Some(help))
             }
+            Type::Decimal => self.decimal_text(ty, &text, text.clone()),
             _ => self.wrong(ty, text, None),
+        }
+    }
+
+    /// A decimal read exactly from its digits; `found` names it in a
+    /// message.
+    fn decimal_text(&mut self, ty: &'s Type, text: &str, found: String) -> Value {
+        match Decimal::parse(text) {
+            Ok(d) => Value::Decimal(d),
+            Err(DecimalError::OutOfRange) => self.wrong(ty, found, Some(DECIMAL_RANGE.to_owned())),
+            Err(DecimalError::TooManyDigits) => {
+                self.wrong(ty, found, Some(DECIMAL_DIGITS.to_owned()))
+            }
+            Err(DecimalError::Invalid) => {
+                let help = "write a decimal as a number, e.g. 1500.25, or as text holding one, \
+                            e.g. \"1500.25\"";
+                self.wrong(ty, found, Some(help.to_owned()))
+            }
         }
     }
 
@@ -257,8 +279,10 @@ impl<'s> Reader<'s> {
                     );
                     self.wrong(ty, format!("{text} (text to YAML)"), Some(help))
                 }
+                None if *ty == Type::Decimal => self.decimal_text(ty, text, describe_text(text)),
                 None => self.wrong(ty, describe_text(text), None),
             },
+            Type::Decimal => self.decimal_text(ty, text, describe_text(text)),
             _ => self.wrong(ty, describe_text(text), None),
         }
     }
@@ -439,7 +463,18 @@ fn leading_zero(text: &str) -> Option<String> {
 
 const WHOLE_NUMBERS: &str =
     "whole numbers lie between -9223372036854775808 and 9223372036854775807 and have no fraction";
-const DECIMAL_DIGITS: &str = "decimals have at most 28 significant digits";
+const DECIMAL_DIGITS: &str = "decimals have at most 38 significant digits";
+/// The significant digits a double keeps for certain.
+const DOUBLE_DIGITS: usize = 15;
+
+/// The significant digits of a number as JSON writes it (`1.25e-7`: 3).
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
+}
+
+const DECIMAL_RANGE: &str = "decimals lie between 1e-32000 and 1e32000 in size";
 
 /// A number read as a float, written as JSON writes it: `1e20`, `2.5`.
 fn describe_float(value: f64) -> String {

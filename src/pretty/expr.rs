@@ -86,7 +86,7 @@ fn literal(kind: &ExprKind) -> String {
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Integer(i) => i.to_string(),
         ExprKind::Decimal(d) => {
-            let mut written = d.to_string();
+            let mut written = d.positional();
             if !written.contains('.') {
                 written.push_str(".0");
             }

@@ -68,6 +68,19 @@ pub enum SyntaxError {
         /// Why it is invalid.
         reason: String,
     },
+    /// A decimal with more digits than policyc keeps exactly.
+    #[error("the decimal `{text}` has more than 38 significant digits")]
+    #[diagnostic(
+        code(policyc::syntax::decimal_too_precise),
+        help("decimals are exact to 38 significant digits: round the number to at most 38")
+    )]
+    DecimalTooPrecise {
+        /// The literal.
+        #[label("too many digits")]
+        span: Span,
+        /// The literal's text.
+        text: String,
+    },
     /// A whole number too large to represent, e.g. `99999999999999999999`.
     #[error("the number `{text}` is too large")]
     #[diagnostic(

@@ -5,10 +5,9 @@ use super::error::SyntaxError;
 use super::grammar::Rule as G;
 use super::lower::{Children, internal, span_of};
 use crate::ast::{Duration, TimeUnit};
+use crate::decimal::Decimal;
 use crate::source::Span;
 use pest::iterators::Pair;
-use rust_decimal::Decimal;
-use std::str::FromStr;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
@@ -69,7 +68,9 @@ pub(crate) fn integer(pair: &Pair<'_, G>) -> Result<i64> {
 
 /// A `decimal` token.
 pub(crate) fn decimal(pair: &Pair<'_, G>) -> Result<Decimal> {
-    Decimal::from_str(pair.as_str()).map_err(|_| SyntaxError::NumberOutOfRange {
+    // The grammar lets only digits, a point and digits through, so the one
+    // way to fail is precision.
+    Decimal::parse(pair.as_str()).map_err(|_| SyntaxError::DecimalTooPrecise {
         span: span_of(pair),
         text: pair.as_str().to_owned(),
     })

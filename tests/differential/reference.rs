@@ -565,7 +565,9 @@ impl Env<'_> {
         Ok(match &e.kind {
             ExprKind::Bool(b) => V::Known(K::Bool(*b)),
             ExprKind::Integer(i) => V::Known(K::Int(*i)),
-            ExprKind::Decimal(d) => V::Known(K::Dec(*d)),
+            ExprKind::Decimal(d) => V::Known(K::Dec(
+                Decimal::from_str(&d.positional()).map_err(|_| "decimal literal")?,
+            )),
             ExprKind::Text(t) => V::Known(K::Text(t.clone())),
             ExprKind::Date(d) => V::Known(K::Date(date_of(d))),
             ExprKind::Duration(d) => V::Known(K::Dur(d.amount, d.unit)),
