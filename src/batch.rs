@@ -13,8 +13,8 @@ mod summary;
 
 pub use summary::{DecisionCounts, Summary};
 
-use crate::check::{Checked, DefId, Policy};
-use crate::{eval, explain, facts};
+use crate::engine::{self, Policy, Prepared};
+use crate::facts;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
@@ -102,82 +102,59 @@ impl LineError {
     }
 }
 
-/// A policy and options, ready to evaluate lines; shareable across threads.
+/// A policy's decisions prepared with the run's options, ready to evaluate
+/// lines; shareable across threads.
 #[derive(Debug)]
-pub struct Batch<'a> {
-    policy: &'a Policy,
+pub struct Batch {
+    prepared: Prepared,
     options: Options,
 }
 
-impl<'a> Batch<'a> {
-    /// Prepares a batch; fails when a decision asked for is in no version.
-    pub fn new(policy: &'a Policy, options: Options) -> Result<Self, UnknownDecision> {
-        for name in &options.decisions {
-            if policy.versions().iter().all(|v| v.decision(name).is_none()) {
-                return Err(UnknownDecision { name: name.clone() });
-            }
-        }
-        Ok(Self { policy, options })
+impl Batch {
+    /// Prepares the decisions `options` names (all when none) of `policy`;
+    /// a name that no version of the policy has is an error.
+    pub fn new(policy: &Policy, options: Options) -> Result<Self, UnknownDecision> {
+        let names: Vec<&str> = options.decisions.iter().map(String::as_str).collect();
+        let engine_options = engine::Options {
+            explain: options.explain,
+        };
+        let prepared = policy
+            .prepare(&names, engine_options)
+            .map_err(|e| match e {
+                engine::Error::UnknownDecision { name, .. } => UnknownDecision { name },
+                other => UnknownDecision {
+                    name: other.to_string(),
+                },
+            })?;
+        Ok(Self { prepared, options })
     }
 
-    /// Evaluates one line of facts: the same document `eval --format json`
-    /// writes, plus `"warnings"` when the facts have any; or why it cannot.
+    /// Evaluates one line of facts to its JSON result.
     pub fn evaluate_line(&self, text: &str) -> Result<Json, LineError> {
         if text.trim().is_empty() {
             return Err(LineError::new(
                 "blank line: expected one JSON object of facts",
             ));
         }
-        let latest = self
-            .policy
-            .latest()
-            .ok_or_else(|| LineError::new("the policy has no version"))?;
-        // Every version shares the facts schema, so any version can load them.
-        let loaded = facts::load_str(text, facts::Format::Json, latest.schema()).map_err(|e| {
+        let facts = self.prepared.policy().facts_from_json(text).map_err(|e| {
             // The loader speaks of a facts file; here the facts are a line.
-            let message =
-                |e: &facts::FactsError| e.to_string().replace("the facts file", "the line");
+            let message = |d: &engine::Diagnostic| d.message().replace("the facts file", "the line");
             LineError::from_messages(e.iter().map(message))
                 .unwrap_or_else(|| LineError::new("the facts could not be read"))
         })?;
-        let as_of = self.options.as_of.or(loaded.as_of).ok_or_else(|| {
+        let as_of = self.options.as_of.or(facts.as_of()).ok_or_else(|| {
             LineError::new(
                 "no as-of date: give the line an \"as_of\": \"YYYY-MM-DD\", or pass --as-of",
             )
         })?;
-        let checked = self.version(self.options.date_of_service.unwrap_or(as_of))?;
-        let decisions = decision_ids(checked, &self.options.decisions)?;
-        let options = eval::Options {
-            explain: self.options.explain,
-        };
-        let determination = eval::evaluate(checked, &loaded.root, as_of, &decisions, options)
+        let determination = self
+            .prepared
+            .evaluate(&facts, as_of, self.options.date_of_service)
             .map_err(|e| LineError::new(e.to_string()))?;
-        let mut json = explain::to_json(checked, &determination);
-        add_warnings(&mut json, &loaded.warnings);
+        let mut json = self.prepared.json(&determination);
+        add_warnings(&mut json, facts.warnings());
         Ok(json)
     }
-
-    /// The version in force on `date`.
-    fn version(&self, date: Date) -> Result<&'a Checked, LineError> {
-        self.policy.in_force(date).ok_or_else(|| {
-            LineError::new(format!("no version of the policy is in force on {date}"))
-        })
-    }
-}
-
-/// The ids of the decisions named, in `checked` (the version in force).
-fn decision_ids(checked: &Checked, names: &[String]) -> Result<Vec<DefId>, LineError> {
-    names
-        .iter()
-        .map(|name| {
-            checked.decision(name).ok_or_else(|| {
-                let version = checked.version().map_or("", |v| v.name.as_str());
-                LineError::new(format!(
-                    "the version \"{version}\" of the policy in force has no decision `{name}`"
-                ))
-            })
-        })
-        .collect()
 }
 
 /// Adds `"warnings": [...]` (each warning's message) when there are any.
@@ -222,7 +199,7 @@ pub enum RunError {
 /// Evaluates every line of an input in order, in parallel, chunk by chunk.
 #[derive(Debug)]
 pub struct Runner<'a> {
-    batch: &'a Batch<'a>,
+    batch: &'a Batch,
     pool: &'a rayon::ThreadPool,
     chunk_lines: usize,
     max_line_bytes: usize,
@@ -230,7 +207,7 @@ pub struct Runner<'a> {
 
 impl<'a> Runner<'a> {
     /// A runner evaluating on `pool`, [`CHUNK_LINES`] lines at a time.
-    pub fn new(batch: &'a Batch<'a>, pool: &'a rayon::ThreadPool) -> Self {
+    pub fn new(batch: &'a Batch, pool: &'a rayon::ThreadPool) -> Self {
         Self {
             batch,
             pool,
@@ -412,7 +389,7 @@ fn line_text(mut bytes: Vec<u8>, first: bool) -> RawLine {
 }
 
 /// Evaluates and renders one line as compact JSON.
-fn render(batch: &Batch<'_>, line: u64, raw: &RawLine) -> Rendered {
+fn render(batch: &Batch, line: u64, raw: &RawLine) -> Rendered {
     let result = raw
         .as_ref()
         .map_err(Clone::clone)

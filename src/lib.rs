@@ -1,41 +1,42 @@
 //! policyc: Medicaid provider-manual sections as checked, explainable policy.
 //!
-//! A `.policy` file goes through three stages, each with its own type:
-//!
-//! | stage | function | produces |
-//! |---|---|---|
-//! | text → syntax tree | [`syntax::parse`] | [`ast::PolicyFile`] |
-//! | syntax tree → checked | [`check::check`] | [`check::Checked`] |
-//! | checked + facts + date → determination | [`eval::evaluate`] | [`eval::Determination`] |
+//! The way in is [`engine`]: load a `.policy` file into a [`Policy`] (every
+//! effective-dated version, checked), [`Policy::prepare`] the decisions you
+//! want once, then evaluate members' facts with [`Prepared::evaluate`]. The
+//! version is chosen from the date of service inside the evaluation, so a
+//! versioned policy cannot be evaluated under the wrong one. `Policy` and
+//! `Prepared` are `Send + Sync` and cheap to clone.
 //!
 //! ```
-//! use policyc::{check, eval, facts, source::SourceFile, syntax};
+//! use policyc::{Date, Options, Policy};
 //!
-//! let policy = SourceFile::new("adult.policy", r#"
+//! let policy = Policy::from_text("adult.policy", r#"
 //!     policy adult
 //!       title "Adults" jurisdiction "Example" source "Example manual" effective 2020-01-01
 //!     facts { birth_date: date }
 //!     decision adult: boolean "Is age 18 years or older" cite "Eligibility, bullet 1" =
 //!       age(birth_date) >= 18
-//! "#);
-//! let ast = syntax::parse(&policy).map_err(|e| format!("{e:?}"))?;
-//! let checked = check::check(&ast).checked.ok_or("check failed")?;
-//! let input = SourceFile::new("facts.json", r#"{"birth_date": "2000-05-01"}"#);
-//! let facts = facts::load(&input, facts::Format::Json, checked.schema()).map_err(|e| format!("{e:?}"))?;
-//! let as_of = syntax::parse_date("2026-03-01")?;
-//! let result = eval::evaluate(&checked, &facts.root, as_of, &[], eval::Options { explain: false })
-//!     .map_err(|e| e.to_string())?;
-//! assert_eq!(result.decisions[0].value, policyc::value::Value::Bool(true));
+//! "#)?;
+//! let prepared = policy.prepare(&["adult"], Options::default())?;
+//! let as_of: Date = "2026-03-01".parse()?;
+//!
+//! let facts = policy.facts_from_json(r#"{"birth_date": "2000-05-01"}"#)?;
+//! let result = prepared.evaluate(&facts, as_of, None)?;
+//! assert_eq!(result.decisions[0].value.as_bool(), Some(true));
 //!
 //! // Missing is not false: without a birth date the decision is unknown,
 //! // and it names the fact to go and document.
-//! let input = SourceFile::new("facts.json", "{}");
-//! let facts = facts::load(&input, facts::Format::Json, checked.schema()).map_err(|e| format!("{e:?}"))?;
-//! let result = eval::evaluate(&checked, &facts.root, as_of, &[], eval::Options { explain: false })
-//!     .map_err(|e| e.to_string())?;
+//! let facts = policy.facts_from_json("{}")?;
+//! let result = prepared.evaluate(&facts, as_of, None)?;
+//! assert_eq!(result.decisions[0].value.as_bool(), None);
 //! assert_eq!(result.decisions[0].missing, vec!["birth_date".into()]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Underneath, a `.policy` file goes through three stages, each with its
+//! own type and module: text → [`ast::PolicyFile`] ([`syntax`]), syntax tree
+//! → [`check::Checked`] per version ([`check`]), and checked + facts + dates
+//! → [`Determination`] ([`eval`], reached only through the engine).
 
 pub mod ast;
 pub mod atomic;
@@ -46,6 +47,7 @@ pub mod cli;
 pub mod decimal;
 pub mod describe;
 pub mod diagnostic;
+pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod facts;
@@ -56,3 +58,10 @@ pub mod suggest;
 pub mod syntax;
 pub mod truth;
 pub mod value;
+
+pub use engine::{
+    DecisionResult, Determination, Diagnostic, Diagnostics, Error, Facts, Format, Options, Policy,
+    Prepared,
+};
+/// The calendar date policyc takes: `"2026-03-01".parse::<policyc::Date>()`.
+pub use jiff::civil::Date;

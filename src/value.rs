@@ -51,9 +51,66 @@ impl Value {
         }
     }
 
+    /// The boolean, when the value is a known `true` or `false`.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The whole number, when the value is a known integer.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The decimal, when the value is a known decimal.
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Value::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The text, when the value is known text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The date, when the value is a known date.
+    pub fn as_date(&self) -> Option<Date> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The bounds of a whole number known only to lie between two values
+    /// (a count whose filter is unknown for some elements); a known integer
+    /// is its own bounds.
+    pub fn bounds(&self) -> Option<(i64, i64)> {
+        match self {
+            Value::Integer(i) => Some((*i, *i)),
+            Value::Range(r) => Some((r.low, r.high)),
+            _ => None,
+        }
+    }
+
     /// Whether the value is fully known.
     pub fn is_known(&self) -> bool {
         self.missing().is_none()
+    }
+
+    /// Whether the value is a record or a list, whose parts may be unknown
+    /// even when it is not.
+    pub fn is_compound(&self) -> bool {
+        matches!(self, Value::Record(_) | Value::List(_))
     }
 
     /// An unknown value made from the missing facts of several values.

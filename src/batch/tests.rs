@@ -10,8 +10,6 @@
 )]
 
 use super::*;
-use crate::check;
-use crate::source::SourceFile;
 
 const POLICY: &str = r#"
 policy adult
@@ -22,9 +20,7 @@ decision adult: boolean "Is age 18 years or older" cite "Eligibility" =
 "#;
 
 fn policy() -> Policy {
-    let source = SourceFile::new("adult.policy", POLICY);
-    let ast = crate::syntax::parse(&source).expect("parses");
-    check::check(&ast).policy.expect("checks")
+    Policy::from_text("adult.policy", POLICY).expect("checks")
 }
 
 fn run(input: &str, chunk_lines: usize, threads: usize) -> (String, Summary) {

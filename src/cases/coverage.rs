@@ -2,9 +2,10 @@
 //! cases saw it true, false and unknown, and whether some case showed it
 //! deciding the outcome (negating it alone changes a decision's value).
 
-use super::{Case, prepare};
-use crate::check::{Checked, CriterionNode, Node, NodeKind, Policy};
-use crate::eval::{self, Trace};
+use super::{Case, inputs, planned};
+use crate::check::{Checked, CriterionNode, Node, NodeKind};
+use crate::engine::{Determination, Policy};
+use crate::eval::Trace;
 use crate::explain;
 use crate::source::Span;
 use crate::truth::Truth;
@@ -77,17 +78,18 @@ fn entry(item: &CriterionNode) -> CriterionCoverage {
 
 /// Records the values a case gives each criterion, and which ones decide it.
 fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, CriterionCoverage>) {
-    let Ok(prepared) = prepare(policy, case) else {
+    let Ok(inputs) = inputs(policy, case) else {
         return;
     };
-    let checked = prepared.checked;
-    let ids: Vec<_> = case
-        .expect
-        .keys()
-        .filter_map(|name| checked.decision(name))
-        .collect();
-    let options = eval::Options { explain: true };
-    let Ok(base) = eval::evaluate(checked, &prepared.root, prepared.as_of, &ids, options) else {
+    let checked = inputs.checked;
+    let (Ok(explained), Ok(quiet)) = (
+        planned(policy, case, checked, true),
+        planned(policy, case, checked, false),
+    ) else {
+        return;
+    };
+    let (facts, as_of, date_of_service) = (&inputs.facts, inputs.as_of, inputs.date_of_service);
+    let Ok(base) = explained.evaluate(facts, as_of, date_of_service) else {
         return;
     };
     let mut seen: BTreeMap<usize, Span> = BTreeMap::new();
@@ -96,23 +98,15 @@ fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, Criterio
             record_values(trace, out, &mut seen);
         }
     }
-    let values = |d: &eval::Determination| -> Vec<serde_json::Value> {
+    let values = |d: &Determination| -> Vec<serde_json::Value> {
         d.decisions
             .iter()
-            .map(|r| explain::value_json(&r.value, &r.ty, checked.schema()))
+            .map(|r| explain::value_json(&r.value, r.ty(), checked.schema()))
             .collect()
     };
     let expected = values(&base);
-    let quiet = eval::Options { explain: false };
     for (start, span) in seen {
-        let flipped = eval::evaluate_flipping(
-            checked,
-            &prepared.root,
-            prepared.as_of,
-            &ids,
-            quiet,
-            Some(span),
-        );
+        let flipped = quiet.evaluate_flipping(facts, as_of, date_of_service, span);
         if flipped.is_ok_and(|f| values(&f) != expected)
             && let Some(entry) = out.get_mut(&start)
         {

@@ -19,11 +19,10 @@ pub use error::CasesError;
 pub use file::{Case, CasesFile, load_cases};
 pub use report::{render_coverage, render_results};
 
-use crate::check::{Checked, Policy};
-use crate::eval::{self, DecisionResult};
+use crate::check::Checked;
+use crate::engine::{DecisionResult, Facts, Format, Options, Policy, Prepared};
 use crate::explain;
 use crate::source::SourceFile;
-use crate::value::Value;
 use jiff::civil::Date;
 use serde_json::Value as Json;
 
@@ -73,42 +72,52 @@ impl CaseOutcome {
     }
 }
 
-/// The facts, date and version a case evaluates, ready for the evaluator.
-pub struct Prepared<'p> {
-    /// The facts record.
-    pub root: Value,
+/// The facts, dates and version a case evaluates, ready for the evaluator.
+pub struct Inputs<'p> {
+    /// The facts, read for the policy.
+    pub facts: Facts,
     /// The as-of date.
     pub as_of: Date,
+    /// The date of service, when the case gives one.
+    pub date_of_service: Option<Date>,
     /// The version of the policy in force on the case's date of service.
     pub checked: &'p Checked,
 }
 
-/// Builds a case's facts, as-of date and version; the error says what is wrong.
-pub fn prepare<'p>(policy: &'p Policy, case: &Case) -> Result<Prepared<'p>, String> {
+/// Builds a case's facts, dates and version; the error says what is wrong.
+pub fn inputs<'p>(policy: &'p Policy, case: &Case) -> Result<Inputs<'p>, String> {
     let json = case.facts_json()?;
     let source = SourceFile::new(case.name.clone(), json.to_string());
-    let latest = policy
-        .latest()
-        .ok_or_else(|| "the policy has no version".to_owned())?;
-    let loaded = crate::facts::load(&source, crate::facts::Format::Json, latest.schema()).map_err(
-        |errors| {
-            let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            format!("the facts are not valid: {}", messages.join("; "))
-        },
-    )?;
+    let facts = policy.facts(&source, Format::Json).map_err(|errors| {
+        let messages: Vec<String> = errors.iter().map(|d| d.message()).collect();
+        format!("the facts are not valid: {}", messages.join("; "))
+    })?;
     let as_of = case
         .as_of
-        .or(loaded.as_of)
+        .or(facts.as_of())
         .ok_or_else(|| "no as-of date: give `as_of` in the case or in its facts".to_owned())?;
     let date = case.date_of_service.unwrap_or(as_of);
     let checked = policy
         .in_force(date)
-        .ok_or_else(|| format!("no version of the policy is in force on {date}"))?;
-    Ok(Prepared {
-        root: loaded.root,
+        .map_err(|_| format!("no version of the policy is in force on {date}"))?;
+    Ok(Inputs {
+        facts,
         as_of,
+        date_of_service: case.date_of_service,
         checked,
     })
+}
+
+/// The decisions a case names, planned with explanations; the error names
+/// a decision the version in force lacks.
+fn planned(policy: &Policy, case: &Case, checked: &Checked, explain: bool) -> Result<Prepared, String> {
+    let names: Vec<&str> = case.expect.keys().map(String::as_str).collect();
+    if let Some(name) = names.iter().find(|n| checked.decision(n).is_none()) {
+        return Err(no_decision(checked, name));
+    }
+    policy
+        .prepare(&names, Options { explain })
+        .map_err(|e| e.to_string())
 }
 
 /// Runs one case against a checked policy.
@@ -128,18 +137,11 @@ pub fn run_case(policy: &Policy, case: &Case) -> CaseOutcome {
 }
 
 fn run_decisions(policy: &Policy, case: &Case) -> Result<Vec<DecisionOutcome>, String> {
-    let prepared = prepare(policy, case)?;
-    let checked = prepared.checked;
-    let mut ids = Vec::with_capacity(case.expect.len());
-    for name in case.expect.keys() {
-        ids.push(
-            checked
-                .decision(name)
-                .ok_or_else(|| no_decision(checked, name))?,
-        );
-    }
-    let options = eval::Options { explain: true };
-    let determination = eval::evaluate(checked, &prepared.root, prepared.as_of, &ids, options)
+    let inputs = inputs(policy, case)?;
+    let checked = inputs.checked;
+    let prepared = planned(policy, case, checked, true)?;
+    let determination = prepared
+        .evaluate(&inputs.facts, inputs.as_of, inputs.date_of_service)
         .map_err(|e| format!("evaluation failed: {e}"))?;
     Ok(determination
         .decisions
@@ -166,12 +168,12 @@ fn no_decision(checked: &Checked, name: &str) -> String {
 }
 
 fn outcome(checked: &Checked, case: &Case, result: DecisionResult) -> DecisionOutcome {
-    let actual = explain::value_json(&result.value, &result.ty, checked.schema());
+    let actual = explain::value_json(&result.value, result.ty(), checked.schema());
     DecisionOutcome {
-        name: result.name.clone(),
-        expected: case.expect.get(&result.name).cloned().unwrap_or(Json::Null),
+        name: result.name().to_owned(),
+        expected: case.expect.get(result.name()).cloned().unwrap_or(Json::Null),
         actual,
-        expected_missing: case.missing.get(&result.name).cloned(),
+        expected_missing: case.missing.get(result.name()).cloned(),
         actual_missing: result.missing.iter().map(ToString::to_string).collect(),
         result,
     }

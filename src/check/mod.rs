@@ -31,8 +31,9 @@ use declare::Declarations;
 /// The outcome of checking one file.
 #[derive(Debug)]
 pub struct CheckOutcome {
-    /// The checked policy (its latest version), when there was no error.
-    pub checked: Option<Checked>,
+    /// The checked version, when there was no error; only for assembling
+    /// `policy`, so that no caller can evaluate a version by mistake.
+    pub(crate) checked: Option<Checked>,
     /// Every version of the checked policy, when there was no error.
     pub policy: Option<Policy>,
     /// Every error found.

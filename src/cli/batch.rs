@@ -5,7 +5,7 @@ use super::load;
 use super::run::{self, Settings};
 use super::{CliError, EvalArgs, Outcome, Output};
 use crate::batch::{self, Batch, Progress, RunError, Runner, Summary};
-use crate::check::Policy;
+use crate::engine::Policy;
 use crate::diagnostic::{self, Style};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::Diagnostic;
@@ -103,10 +103,8 @@ fn options(args: &EvalArgs, policy: &Policy) -> Result<batch::Options, CliError>
     let as_of = run::parse_as_of(args.as_of.as_deref())?;
     let date_of_service = run::parse_date_of_service(args.date_of_service.as_deref())?;
     for name in &args.decisions {
-        if policy.versions().iter().all(|v| v.decision(name).is_none())
-            && let Some(latest) = policy.latest()
-        {
-            run::decision_ids(latest, std::slice::from_ref(name))?;
+        if policy.versions().iter().all(|v| v.decision(name).is_none()) {
+            run::decision_ids(policy.latest(), std::slice::from_ref(name))?;
         }
     }
     Ok(batch::Options {

@@ -21,9 +21,7 @@ pub(crate) fn describe(
         Err(failure) => return failure.outcome(),
     };
     // Describe the latest version: the rules in force today and after.
-    let Some(checked) = checked.latest() else {
-        return Outcome::InputErrors;
-    };
+    let checked = checked.latest();
     output.stdout = if json_schema {
         pretty(&describe::json_schema(checked))
     } else {

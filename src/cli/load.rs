@@ -3,9 +3,8 @@
 
 use super::CliError;
 use super::run::Settings;
-use crate::check::{self, Policy};
 use crate::diagnostic;
-use crate::imports;
+use crate::engine::Policy;
 use crate::source::SourceFile;
 use std::path::Path;
 
@@ -48,23 +47,15 @@ pub(crate) fn policy(
 ) -> Result<(Policy, SourceFile), Failure> {
     let source = read(path, settings, stderr)?;
     let style = settings.diagnostics;
-    let loaded = imports::load(source, path).map_err(|failure| {
-        let source = Some(&failure.source);
-        stderr.push_str(&diagnostic::render_all(&failure.syntax, source, style));
-        stderr.push_str(&diagnostic::render_all(&failure.imports, source, style));
-        Failure::Input
-    })?;
-    let (file, source) = (loaded.file, loaded.source);
-    let outcome = check::check(&file);
-    stderr.push_str(&diagnostic::render_all(
-        &outcome.errors,
-        Some(&source),
-        style,
-    ));
-    stderr.push_str(&diagnostic::render_all(
-        &outcome.warnings,
-        Some(&source),
-        style,
-    ));
-    outcome.policy.map(|p| (p, source)).ok_or(Failure::Input)
+    match Policy::from_source(source, path) {
+        Ok(policy) => {
+            stderr.push_str(&policy.warnings().render(style));
+            let source = policy.source().clone();
+            Ok((policy, source))
+        }
+        Err(diagnostics) => {
+            stderr.push_str(&diagnostics.render(style));
+            Err(Failure::Input)
+        }
+    }
 }

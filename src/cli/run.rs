@@ -4,7 +4,8 @@ use super::load::{self, Failure};
 use super::{CliError, EvalArgs, Outcome, Output, OutputFormat};
 use crate::check::{Checked, DefId};
 use crate::diagnostic::{self, Style};
-use crate::{eval, explain, facts, suggest};
+use crate::engine::{self, Policy};
+use crate::{facts, suggest};
 use std::path::PathBuf;
 
 /// Output settings shared by the subcommands.
@@ -30,9 +31,7 @@ pub(crate) fn check(files: &[PathBuf], settings: &Settings, output: &mut Output)
     for path in files {
         match load::policy(path, settings, &mut output.stderr) {
             Ok((policy, _)) => {
-                let Some(checked) = policy.latest() else {
-                    continue;
-                };
+                let checked = policy.latest();
                 let decisions = checked.decisions().count();
                 let rules = checked.definitions().len() - decisions;
                 let versions = match policy.versions().len() {
@@ -71,8 +70,7 @@ pub(crate) fn eval(args: &EvalArgs, settings: &Settings, output: &mut Output) ->
 fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Result<(), Outcome> {
     let style = settings.diagnostics;
     let stderr = &mut output.stderr;
-    let (policy, policy_source) =
-        load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
+    let (policy, _) = load::policy(&args.file, settings, stderr).map_err(|f| f.outcome())?;
     let usage = |stderr: &mut String, e: CliError| {
         stderr.push_str(&diagnostic::render(&e, None, style));
         Outcome::Usage
@@ -80,82 +78,71 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
     let cli_as_of = parse_as_of(args.as_of.as_deref()).map_err(|e| usage(stderr, e))?;
     let date_of_service =
         parse_date_of_service(args.date_of_service.as_deref()).map_err(|e| usage(stderr, e))?;
-    let latest = policy.latest().ok_or(Outcome::InputErrors)?;
-    // Every version shares the facts schema, so any version can load them.
-    let loaded = load_facts(args, latest, settings, stderr)?;
-    let Some(as_of) = cli_as_of.or(loaded.as_of) else {
+    let facts = load_facts(args, &policy, settings, stderr)?;
+    let Some(as_of) = cli_as_of.or(facts.as_of()) else {
         return Err(usage(stderr, CliError::NoAsOf));
     };
     let in_force_on = date_of_service.unwrap_or(as_of);
-    let checked = policy.in_force(in_force_on).ok_or_else(|| {
+    let checked = policy.in_force(in_force_on).map_err(|_| {
         let error = not_in_force(&policy, in_force_on);
         stderr.push_str(&diagnostic::render(&error, None, style));
         Outcome::InputErrors
     })?;
-    let decisions = decision_ids(checked, &args.decisions).map_err(|e| usage(stderr, e))?;
-    let options = eval::Options {
+    // Names are checked against the version in force, for its suggestions.
+    decision_ids(checked, &args.decisions).map_err(|e| usage(stderr, e))?;
+    let names: Vec<&str> = args.decisions.iter().map(String::as_str).collect();
+    let options = engine::Options {
         explain: args.explain,
     };
-    let determination =
-        eval::evaluate(checked, &loaded.root, as_of, &decisions, options).map_err(|e| {
-            stderr.push_str(&diagnostic::render(&e, Some(&policy_source), style));
+    let evaluated = policy
+        .prepare(&names, options)
+        .and_then(|prepared| {
+            let determination = prepared.evaluate(&facts, as_of, date_of_service)?;
+            Ok((prepared, determination))
+        })
+        .map_err(|e| {
+            stderr.push_str(&e.diagnostics().render(style));
             Outcome::InputErrors
         })?;
-    output.stdout = render(
-        args.format,
-        checked,
-        &determination,
-        settings.color,
-        args.explain,
-    );
+    let (prepared, determination) = evaluated;
+    output.stdout = match args.format {
+        OutputFormat::Human => prepared.human(&determination, settings.color),
+        OutputFormat::Json => {
+            let json = prepared.json(&determination);
+            let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
     Ok(())
 }
 
 /// Reads and validates the facts file, rendering its problems.
 fn load_facts(
     args: &EvalArgs,
-    checked: &Checked,
+    policy: &Policy,
     settings: &Settings,
     stderr: &mut String,
-) -> Result<facts::Facts, Outcome> {
+) -> Result<engine::Facts, Outcome> {
     let style = settings.diagnostics;
     // clap requires --facts whenever --batch is absent.
     let path = args.facts.as_deref().ok_or(Outcome::Usage)?;
     let source = load::read(path, settings, stderr).map_err(|f| f.outcome())?;
     let format = facts::Format::from_name(&source.name);
-    let loaded = facts::load(&source, format, checked.schema()).map_err(|errors| {
-        stderr.push_str(&diagnostic::render_all(&errors, Some(&source), style));
+    let loaded = policy.facts(&source, format).map_err(|errors| {
+        stderr.push_str(&errors.render(style));
         Outcome::InputErrors
     })?;
     stderr.push_str(&diagnostic::render_all(
-        &loaded.warnings,
+        loaded.warnings(),
         Some(&source),
         style,
     ));
     Ok(loaded)
 }
 
-/// The determination in the requested format.
-fn render(
-    format: OutputFormat,
-    checked: &Checked,
-    determination: &eval::Determination,
-    color: bool,
-    explain_it: bool,
-) -> String {
-    match format {
-        OutputFormat::Human => explain::human(checked, determination, color, explain_it),
-        OutputFormat::Json => {
-            let json = explain::to_json(checked, determination);
-            let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
-            text.push('\n');
-            text
-        }
-    }
-}
-
 /// The error for a date no version covers, listing the versions' dates.
-fn not_in_force(policy: &crate::check::Policy, date: jiff::civil::Date) -> CliError {
+fn not_in_force(policy: &Policy, date: jiff::civil::Date) -> CliError {
     let range = |from: jiff::civil::Date, until: Option<jiff::civil::Date>| match until {
         Some(until) => format!("from {from} to {until}"),
         None => format!("from {from} on"),

@@ -86,7 +86,7 @@ fn run_file(
     output.stdout.push_str(&cases::render_results(
         &name,
         &outcomes,
-        latest_schema(&policy),
+        policy.schema(),
     ));
     if coverage {
         let measured = cases::coverage(&policy, &cases_file.cases);
@@ -117,11 +117,3 @@ fn find_cases(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The facts schema, shared by every version.
-fn latest_schema(policy: &crate::check::Policy) -> &crate::check::Schema {
-    static EMPTY: std::sync::OnceLock<crate::check::Schema> = std::sync::OnceLock::new();
-    policy
-        .latest()
-        .map(crate::check::Checked::schema)
-        .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
-}

@@ -26,15 +26,16 @@ use std::sync::Arc;
 use trace::Frame;
 
 /// What evaluation needs besides the policy.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Whether to build explanations.
     pub explain: bool,
 }
 
-/// The result of one decision.
+/// What a decision is, apart from its value: shared by every result for it,
+/// so a result copies no string.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecisionResult {
+pub struct DecisionInfo {
     /// The decision's name.
     pub name: String,
     /// The manual's words for it.
@@ -43,6 +44,13 @@ pub struct DecisionResult {
     pub citation: Option<String>,
     /// Its type.
     pub ty: Type,
+}
+
+/// The result of one decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionResult {
+    /// The decision's name, words, citation and type.
+    pub info: Arc<DecisionInfo>,
     /// Its value (unknown if the facts do not decide it).
     pub value: Value,
     /// The facts that could change an unknown value, sorted; empty when known.
@@ -51,82 +59,164 @@ pub struct DecisionResult {
     pub trace: Option<Arc<Trace>>,
 }
 
+impl DecisionResult {
+    /// The decision's name.
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    /// The manual's words for the decision.
+    pub fn label(&self) -> Option<&str> {
+        self.info.label.as_deref()
+    }
+
+    /// Where in the manual the decision comes from.
+    pub fn citation(&self) -> Option<&str> {
+        self.info.citation.as_deref()
+    }
+
+    /// The decision's type.
+    pub fn ty(&self) -> &Type {
+        &self.info.ty
+    }
+}
+
 /// The decisions evaluated for one set of facts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Determination {
     /// The date the evaluation was made as of.
     pub as_of: Date,
+    /// The date that chose the version: the date of service, or the as-of
+    /// date when none was given.
+    pub in_force_on: Date,
+    /// The name of the version in force on that date, for a policy with
+    /// versions.
+    pub version: Option<Arc<str>>,
     /// Each decision asked for: in the order asked, or in file order when all.
     pub decisions: Vec<DecisionResult>,
+    /// Which of the policy's versions (earliest first) was used.
+    pub(crate) version_index: usize,
 }
 
-/// Evaluates `decisions` (all when empty) for the facts record `facts`.
-pub fn evaluate(
-    checked: &Checked,
-    facts: &Value,
-    as_of: Date,
-    decisions: &[DefId],
-    options: Options,
-) -> Result<Determination, EvalError> {
-    evaluate_flipping(checked, facts, as_of, decisions, options, None)
+/// The definitions one set of decisions needs, in the order to evaluate
+/// them, worked out once for any number of evaluations.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// The decisions asked for, each once, with what they are.
+    roots: Vec<(DefId, Arc<DecisionInfo>)>,
+    /// Every definition they depend on, dependencies first; no other.
+    order: Vec<DefId>,
+    /// How many definition slots an evaluation needs.
+    slots: usize,
 }
 
-/// Like `evaluate`, but the criterion written at `flip` takes the negation
-/// of its value (unknown stays unknown): comparing with `evaluate` shows
-/// whether that criterion decides the outcome.
-pub fn evaluate_flipping(
-    checked: &Checked,
-    facts: &Value,
-    as_of: Date,
-    decisions: &[DefId],
-    options: Options,
-    flip: Option<crate::source::Span>,
-) -> Result<Determination, EvalError> {
-    let roots: Vec<DefId> = if decisions.is_empty() {
-        checked.decisions().map(|(id, _)| id).collect()
-    } else {
-        let mut asked: Vec<DefId> = Vec::with_capacity(decisions.len());
-        for id in decisions {
-            if !asked.contains(id) {
-                asked.push(*id);
+impl Plan {
+    /// The plan for `decisions` of `checked` (all of them when empty).
+    pub(crate) fn new(checked: &Checked, decisions: &[DefId]) -> Plan {
+        let mut ids: Vec<DefId> = Vec::with_capacity(decisions.len());
+        if decisions.is_empty() {
+            ids.extend(checked.decisions().map(|(id, _)| id));
+        } else {
+            for id in decisions {
+                if !ids.contains(id) {
+                    ids.push(*id);
+                }
             }
         }
-        asked
-    };
+        let roots = ids
+            .iter()
+            .filter_map(|id| {
+                let def = checked.definition(*id)?;
+                let info = DecisionInfo {
+                    name: def.name.clone(),
+                    label: def.label.clone(),
+                    citation: def.citation.clone(),
+                    ty: def.ty.clone(),
+                };
+                Some((*id, Arc::new(info)))
+            })
+            .collect();
+        Plan {
+            roots,
+            order: checked.plan(&ids),
+            slots: checked.definitions().len(),
+        }
+    }
+
+    /// How many definitions an evaluation runs (the asked decisions and the
+    /// rules they use).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+}
+
+/// Working memory for evaluations, kept between them so that a warm
+/// evaluation allocates nothing of its own.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    results: Vec<Option<Evaluated>>,
+    elements: Vec<Value>,
+    stack: Vec<Value>,
+}
+
+/// Runs `plan` for the facts record `facts`, writing one result per asked
+/// decision into `out` (cleared first). When `flip` is given, the criterion
+/// written there takes the negation of its value (unknown stays unknown):
+/// comparing with a plain run shows whether that criterion decides the
+/// outcome.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the one internal entry point; the facade wraps it"
+)]
+pub(crate) fn run(
+    checked: &Checked,
+    plan: &Plan,
+    facts: &Value,
+    as_of: Date,
+    options: Options,
+    flip: Option<crate::source::Span>,
+    scratch: &mut Scratch,
+    out: &mut Vec<DecisionResult>,
+) -> Result<(), EvalError> {
+    out.clear();
+    scratch.results.clear();
+    scratch.results.resize(plan.slots, None);
+    scratch.elements.clear();
+    scratch.stack.clear();
     let mut evaluator = Evaluator {
         checked,
         facts,
         as_of,
         explain: options.explain,
-        results: vec![None; checked.definitions().len()],
-        elements: Vec::new(),
+        results: &mut scratch.results,
+        elements: &mut scratch.elements,
+        stack: &mut scratch.stack,
         frames: Vec::new(),
         flip,
     };
-    for id in checked.plan(&roots) {
-        evaluator.evaluate_definition(id)?;
+    for id in &plan.order {
+        evaluator.evaluate_definition(*id)?;
     }
-    let mut results = Vec::with_capacity(roots.len());
-    for id in roots {
-        let (Some(def), Some(Some(done))) =
-            (checked.definition(id), evaluator.results.get(id.0 as usize))
-        else {
+    for (id, info) in &plan.roots {
+        let Some(Some(done)) = evaluator.results.get(id.0 as usize) else {
             continue;
         };
-        results.push(DecisionResult {
-            name: def.name.clone(),
-            label: def.label.clone(),
-            citation: def.citation.clone(),
-            ty: def.ty.clone(),
-            missing: done.value.deep_missing().paths().to_vec(),
+        let missing = if done.value.is_known() && !done.value.is_compound() {
+            Vec::new()
+        } else {
+            done.value.deep_missing().paths().to_vec()
+        };
+        out.push(DecisionResult {
+            info: Arc::clone(info),
+            missing,
             value: done.value.clone(),
             trace: done.trace.clone(),
         });
     }
-    Ok(Determination {
-        as_of,
-        decisions: results,
-    })
+    // Drop this run's values now, not at the next run.
+    scratch.results.clear();
+    Ok(())
 }
 
 /// A definition's value and, when explaining, its trace.
@@ -143,9 +233,11 @@ struct Evaluator<'a> {
     as_of: Date,
     explain: bool,
     /// Each definition's result once evaluated.
-    results: Vec<Option<Evaluated>>,
+    results: &'a mut Vec<Option<Evaluated>>,
     /// The elements bound by the enclosing aggregates, outermost first.
-    elements: Vec<Value>,
+    elements: &'a mut Vec<Value>,
+    /// Values held for a moment, such as a table's inputs.
+    stack: &'a mut Vec<Value>,
     /// The trace nodes under construction, innermost last.
     frames: Vec<Frame>,
     /// The criterion whose value is negated, if any.

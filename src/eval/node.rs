@@ -246,8 +246,9 @@ impl Evaluator<'_> {
             other if !other.is_known() => return Ok(other.clone()),
             _ => return Err(internal(span, "aggregate over a value that is not a list")),
         };
-        // For each element: whether the filter keeps it, and its projection.
-        let mut kept: Vec<(Truth, Option<Value>)> = Vec::with_capacity(elements.len());
+        // Each element's verdict (does the filter keep it, and its
+        // projection) goes straight into the aggregate: no list is built.
+        let mut total = Accumulator::new(kind);
         for (index, element) in elements.iter().enumerate() {
             self.elements.push(element.clone());
             if self.explain {
@@ -255,19 +256,13 @@ impl Evaluator<'_> {
             }
             let result = self.element_result(projection, filter);
             self.elements.pop();
-            let result = result?;
+            let (keep, value) = result?;
             if self.explain {
-                self.element_trace(list, index, &result.0);
+                self.element_trace(list, index, &keep);
             }
-            kept.push(result);
+            total.add(keep, value, span)?;
         }
-        Ok(match kind {
-            AggregateKind::Count => count(&kept),
-            AggregateKind::Exists => truth::any_of(kept.into_iter().map(|(t, _)| t)).into_value(),
-            AggregateKind::Every => truth::all_of(kept.into_iter().map(|(t, _)| t)).into_value(),
-            AggregateKind::Sum => sum(&kept, span)?,
-            AggregateKind::Min | AggregateKind::Max => extreme(kind, &kept, list),
-        })
+        total.finish(list, span)
     }
 
     /// Groups the criteria evaluated for one element under a node naming the
@@ -317,111 +312,170 @@ impl Evaluator<'_> {
     }
 }
 
-/// How many elements pass: exact, or a range when some filters are unknown.
-fn count(kept: &[(Truth, Option<Value>)]) -> Value {
-    let mut low = 0i64;
-    let mut open = 0i64;
-    let mut missing = Missing::none();
-    for (truth, _) in kept {
-        match truth {
-            Truth::True => low += 1,
-            Truth::False => {}
-            Truth::Unknown(m) => {
-                open += 1;
-                missing = missing.union(m);
-            }
-        }
-    }
-    if open == 0 {
-        Value::Integer(low)
-    } else {
-        Value::Range(Arc::new(crate::value::Range {
-            low,
-            high: low + open,
-            missing,
-        }))
-    }
+/// An aggregate's running total, fed one element at a time.
+enum Accumulator {
+    /// How many elements pass: exact, or a range when some filters are
+    /// unknown.
+    Count {
+        low: i64,
+        open: i64,
+        missing: Missing,
+    },
+    /// `exists` and `every`.
+    Truths { every: bool, tally: Tally },
+    /// The total of the projections of the kept elements; unknown if any
+    /// kept element or its filter is unknown. Whole numbers are added in 128
+    /// bits and checked once at the end, so a total that fits is never an
+    /// overflow because of the order of its terms.
+    Sum {
+        whole: i128,
+        decimal: Option<Decimal>,
+        missing: Missing,
+    },
+    /// The least or greatest projection of the kept elements.
+    Extreme {
+        least: bool,
+        best: Option<Value>,
+        missing: Missing,
+    },
 }
 
-/// The total of the projections of the kept elements; unknown if any kept
-/// element or its filter is unknown. Whole numbers are added in 128 bits and
-/// checked once at the end, so a total that fits is never an overflow
-/// because of the order of its terms.
-fn sum(kept: &[(Truth, Option<Value>)], span: Span) -> Result<Value> {
-    let mut whole: i128 = 0;
-    let mut decimal: Option<Decimal> = None;
-    let mut missing = Missing::none();
-    let overflow = || EvalError::Overflow {
-        span,
-        what: "the sum".to_owned(),
-    };
-    for (truth, value) in kept {
-        if let Truth::Unknown(m) = truth {
-            missing = missing.union(m);
-        }
-        let (Truth::True | Truth::Unknown(_), Some(value)) = (truth, value) else {
-            continue;
-        };
-        match value {
-            Value::Integer(i) => whole += i128::from(*i),
-            Value::Decimal(d) => {
-                let total = decimal.unwrap_or(Decimal::ZERO);
-                decimal = Some(total.checked_add(*d).ok_or_else(overflow)?);
-            }
-            other => missing = missing.union(&other.deep_missing()),
+impl Accumulator {
+    fn new(kind: AggregateKind) -> Accumulator {
+        match kind {
+            AggregateKind::Count => Accumulator::Count {
+                low: 0,
+                open: 0,
+                missing: Missing::none(),
+            },
+            AggregateKind::Exists | AggregateKind::Every => Accumulator::Truths {
+                every: kind == AggregateKind::Every,
+                tally: Tally::default(),
+            },
+            AggregateKind::Sum => Accumulator::Sum {
+                whole: 0,
+                decimal: None,
+                missing: Missing::none(),
+            },
+            AggregateKind::Min | AggregateKind::Max => Accumulator::Extreme {
+                least: kind == AggregateKind::Min,
+                best: None,
+                missing: Missing::none(),
+            },
         }
     }
-    if !missing.is_empty() {
-        return Ok(Value::Unknown(missing));
-    }
-    match decimal {
-        None => i64::try_from(whole)
-            .map(Value::Integer)
-            .map_err(|_| overflow()),
-        Some(total) => Decimal::from_i128(whole)
-            .and_then(|w| total.checked_add(w))
-            .map(Value::Decimal)
-            .ok_or_else(overflow),
-    }
-}
 
-/// The least or greatest projection of the kept elements.
-fn extreme(kind: AggregateKind, kept: &[(Truth, Option<Value>)], list: &Node) -> Value {
-    let mut best: Option<Value> = None;
-    let mut missing = Missing::none();
-    for (truth, value) in kept {
-        if let Truth::Unknown(m) = truth {
-            missing = missing.union(m);
-        }
-        let Some(value) = value else { continue };
-        if !value.is_known() {
-            missing = missing.union(&value.deep_missing());
-            continue;
-        }
-        let better = match &best {
-            None => true,
-            Some(current) => {
-                let ordering = ops::order(value, current);
-                if kind == AggregateKind::Min {
-                    ordering == Some(std::cmp::Ordering::Less)
-                } else {
-                    ordering == Some(std::cmp::Ordering::Greater)
+    /// One element: whether the filter keeps it, and its projection.
+    fn add(&mut self, keep: Truth, value: Option<Value>, span: Span) -> Result<()> {
+        match self {
+            Accumulator::Count { low, open, missing } => match keep {
+                Truth::True => *low += 1,
+                Truth::False => {}
+                Truth::Unknown(m) => {
+                    *open += 1;
+                    *missing = missing.union(&m);
+                }
+            },
+            Accumulator::Truths { tally, .. } => tally.add(keep),
+            Accumulator::Sum {
+                whole,
+                decimal,
+                missing,
+            } => {
+                if let Truth::Unknown(m) = &keep {
+                    *missing = missing.union(m);
+                }
+                let (Truth::True | Truth::Unknown(_), Some(value)) = (&keep, value) else {
+                    return Ok(());
+                };
+                match value {
+                    Value::Integer(i) => *whole += i128::from(i),
+                    Value::Decimal(d) => {
+                        let total = decimal.unwrap_or(Decimal::ZERO);
+                        *decimal = Some(total.checked_add(d).ok_or_else(|| sum_overflow(span))?);
+                    }
+                    other => *missing = missing.union(&other.deep_missing()),
                 }
             }
-        };
-        if better && matches!(truth, Truth::True) {
-            best = Some(value.clone());
+            Accumulator::Extreme {
+                least,
+                best,
+                missing,
+            } => {
+                if let Truth::Unknown(m) = &keep {
+                    *missing = missing.union(m);
+                }
+                let Some(value) = value else { return Ok(()) };
+                if !value.is_known() {
+                    *missing = missing.union(&value.deep_missing());
+                    return Ok(());
+                }
+                let wanted = if *least {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Greater
+                };
+                let better = match best {
+                    None => true,
+                    Some(current) => ops::order(&value, current) == Some(wanted),
+                };
+                if better && matches!(keep, Truth::True) {
+                    *best = Some(value);
+                }
+            }
         }
+        Ok(())
     }
-    match best {
-        _ if !missing.is_empty() => Value::Unknown(missing),
-        Some(value) => value,
-        // No element to take the least or greatest of: unknown until the list
-        // has one; name the list when it is a fact.
-        None => match &list.kind {
-            NodeKind::Fact(fact) => Value::Unknown(Missing::one(Arc::clone(&fact.path))),
-            _ => open_value(),
-        },
+
+    /// The aggregate's value over `list`.
+    fn finish(self, list: &Node, span: Span) -> Result<Value> {
+        Ok(match self {
+            Accumulator::Count { low, open, missing } => {
+                if open == 0 {
+                    Value::Integer(low)
+                } else {
+                    Value::Range(Arc::new(crate::value::Range {
+                        low,
+                        high: low + open,
+                        missing,
+                    }))
+                }
+            }
+            Accumulator::Truths { every: true, tally } => tally.all().into_value(),
+            Accumulator::Truths { every: false, tally } => tally.any().into_value(),
+            Accumulator::Sum { missing, .. } if !missing.is_empty() => Value::Unknown(missing),
+            Accumulator::Sum {
+                whole,
+                decimal: None,
+                ..
+            } => Value::Integer(i64::try_from(whole).map_err(|_| sum_overflow(span))?),
+            Accumulator::Sum {
+                whole,
+                decimal: Some(total),
+                ..
+            } => Value::Decimal(
+                Decimal::from_i128(whole)
+                    .and_then(|w| total.checked_add(w))
+                    .ok_or_else(|| sum_overflow(span))?,
+            ),
+            Accumulator::Extreme { best, missing, .. } => match best {
+                _ if !missing.is_empty() => Value::Unknown(missing),
+                Some(value) => value,
+                // No element to take the least or greatest of: unknown until
+                // the list has one; name the list when it is a fact.
+                None => match &list.kind {
+                    NodeKind::Fact(fact) => Value::Unknown(Missing::one(Arc::clone(&fact.path))),
+                    _ => open_value(),
+                },
+            },
+        })
+    }
+}
+
+fn sum_overflow(span: Span) -> EvalError {
+    EvalError::Overflow {
+        span,
+        what: "the sum".to_owned(),
     }
 }
 

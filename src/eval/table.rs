@@ -8,7 +8,7 @@ use super::ops;
 use super::trace::{Trace, TraceKind};
 use crate::check::{Compare, Node, RowNode, Type};
 use crate::source::Span;
-use crate::truth::{self, Truth};
+use crate::truth::{Tally, Truth};
 use crate::value::Value;
 use std::sync::Arc;
 
@@ -20,12 +20,27 @@ impl Evaluator<'_> {
         rows: &[RowNode],
         span: Span,
     ) -> Result<Value, EvalError> {
-        let values = inputs
-            .iter()
-            .map(|i| self.eval(i))
-            .collect::<Result<Vec<_>, _>>()?;
+        // The inputs wait on the shared stack, above whatever an enclosing
+        // table left there; they are taken off however the table ends.
+        let base = self.stack.len();
+        let result = self.table_rows(base, inputs, rows, span);
+        self.stack.truncate(base);
+        result
+    }
+
+    fn table_rows(
+        &mut self,
+        base: usize,
+        inputs: &[Node],
+        rows: &[RowNode],
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        for input in inputs {
+            let value = self.eval(input)?;
+            self.stack.push(value);
+        }
         for (index, row) in rows.iter().enumerate() {
-            match self.row_matches(&values, row, span)? {
+            match self.row_matches(base, row, span)? {
                 Truth::True => {
                     let value = self.eval(&row.output)?;
                     self.trace_row(index, row, &value);
@@ -38,27 +53,30 @@ impl Evaluator<'_> {
         Err(EvalError::NoRow { span })
     }
 
-    /// Whether every cell of a row matches its input.
-    fn row_matches(
-        &mut self,
-        values: &[Value],
-        row: &RowNode,
-        span: Span,
-    ) -> Result<Truth, EvalError> {
-        let mut cells = Vec::with_capacity(row.cells.len());
-        for (input, cell) in values.iter().zip(&row.cells) {
+    /// Whether every cell of a row matches its input (the inputs are on
+    /// the stack from `base`).
+    fn row_matches(&mut self, base: usize, row: &RowNode, span: Span) -> Result<Truth, EvalError> {
+        let mut cells = Tally::default();
+        for (column, cell) in row.cells.iter().enumerate() {
             let Some(options) = cell else {
-                cells.push(Truth::True);
+                cells.add(Truth::True);
                 continue;
             };
-            let mut equal = Vec::with_capacity(options.len());
+            let mut equal = Tally::default();
             for option in options {
                 let option = self.eval(option)?;
-                equal.push(ops::compare(Compare::Eq, input, &option, span)?);
+                let input = self
+                    .stack
+                    .get(base + column)
+                    .ok_or_else(|| EvalError::Internal {
+                        span,
+                        what: "a table cell without its input".to_owned(),
+                    })?;
+                equal.add(ops::compare(Compare::Eq, input, &option, span)?);
             }
-            cells.push(truth::any_of(equal));
+            cells.add(equal.any());
         }
-        Ok(truth::all_of(cells))
+        Ok(cells.all())
     }
 
     /// Records which row gave the value, when explaining.

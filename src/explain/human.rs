@@ -50,15 +50,15 @@ fn write_decision(
     color: bool,
     explain: bool,
 ) {
-    let value = value_text(&decision.value, &decision.ty, schema);
+    let value = value_text(&decision.value, decision.ty(), schema);
     let _ = writeln!(
         out,
         "{}: {}",
-        paint(&decision.name, Style::new().bold(), color),
+        paint(decision.name(), Style::new().bold(), color),
         paint(&value, value_style(&decision.value), color)
     );
-    if let Some(label) = &decision.label {
-        let _ = writeln!(out, "  {label}{}", cite_text(decision.citation.as_deref()));
+    if let Some(label) = &decision.label() {
+        let _ = writeln!(out, "  {label}{}", cite_text(decision.citation()));
     }
     if !decision.missing.is_empty() {
         let _ = writeln!(

@@ -12,7 +12,7 @@ pub fn to_json(checked: &Checked, determination: &Determination) -> Json {
     let schema = checked.schema();
     let mut decisions = Map::new();
     for decision in &determination.decisions {
-        decisions.insert(decision.name.clone(), decision_json(decision, schema));
+        decisions.insert(decision.name().to_owned(), decision_json(decision, schema));
     }
     let mut out = json!({
         "policy": header.name.text,
@@ -42,7 +42,7 @@ fn decision_json(decision: &DecisionResult, schema: &Schema) -> Json {
     let mut out = Map::new();
     out.insert(
         "value".into(),
-        value_json(&decision.value, &decision.ty, schema),
+        value_json(&decision.value, decision.ty(), schema),
     );
     out.insert(
         "missing".into(),
@@ -52,8 +52,8 @@ fn decision_json(decision: &DecisionResult, schema: &Schema) -> Json {
             .map(|p| Json::from(p.as_ref()))
             .collect(),
     );
-    out.insert("label".into(), json!(decision.label));
-    out.insert("citation".into(), json!(decision.citation));
+    out.insert("label".into(), json!(decision.label()));
+    out.insert("citation".into(), json!(decision.citation()));
     if let Some(trace) = &decision.trace {
         out.insert("trace".into(), trace_json(trace, schema));
     }
