@@ -56,6 +56,30 @@ pub(crate) struct Member {
     pub(crate) significant_independent_living_instability: Option<bool>,
     pub(crate) homeless: Option<bool>,
     pub(crate) frequent_service_use_with_poor_outcomes: Option<bool>,
+    pub(crate) birth_date: Option<Date>,
+    pub(crate) ma_eligible: Option<bool>,
+    pub(crate) transitioning_to_adult_services: Option<bool>,
+    pub(crate) irts_determined_to_best_meet_needs: Option<bool>,
+    pub(crate) provider_secured_licensing_variance: Option<bool>,
+}
+
+/// Whole years from `birth` to `on`.
+fn age(birth: Date, on: Date) -> i64 {
+    let before_birthday = (on.month(), on.day()) < (birth.month(), birth.day());
+    i64::from(on.year() - birth.year()) - i64::from(before_birthday)
+}
+
+/// IRTS eligibility (age, MA, admission), three-valued.
+pub(crate) fn eligible_recipient(m: &Member, as_of: Date) -> Option<bool> {
+    let age = m.birth_date.map(|b| age(b, as_of));
+    let adult = age.map(|a| a >= 18);
+    let seventeen = all(&[
+        age.map(|a| a == 17),
+        m.transitioning_to_adult_services,
+        m.irts_determined_to_best_meet_needs,
+        m.provider_secured_licensing_variance,
+    ]);
+    all(&[any(&[adult, seventeen]), m.ma_eligible, admission(m, as_of)])
 }
 
 fn all(items: &[Option<bool>]) -> Option<bool> {

@@ -42,7 +42,8 @@ const DOMAINS: [&str; 7] = [
     "health",
 ];
 
-/// One member's admission facts as a JSON line (as of 2026-03-01).
+/// One member's eligibility and admission facts as a JSON line (as of
+/// 2026-03-01).
 pub(crate) fn member(rng: &mut Seeded) -> String {
     let mut yes = |p| if rng.chance(p) { "true" } else { "false" };
     let determination = format!(
@@ -62,7 +63,13 @@ pub(crate) fn member(rng: &mut Seeded) -> String {
         ("significant_independent_living_instability", yes(30)),
         ("homeless", yes(15)),
         ("frequent_service_use_with_poor_outcomes", yes(25)),
+        ("ma_eligible", yes(97)),
+        ("transitioning_to_adult_services", yes(50)),
+        ("irts_determined_to_best_meet_needs", yes(80)),
+        ("provider_secured_licensing_variance", yes(60)),
     ];
+    // Ages 16 to 70 on the as-of date, a few at 17.
+    let birth = day(-(365 * (16 + rng.below(55) as i64) + rng.below(365) as i64));
     let domains: Vec<String> = DOMAINS
         .iter()
         .take(3 + rng.below(5) as usize)
@@ -94,6 +101,7 @@ pub(crate) fn member(rng: &mut Seeded) -> String {
     for (name, value) in flags {
         line.push_str(&format!(r#", "{name}": {value}"#));
     }
+    line.push_str(&format!(r#", "birth_date": "{birth}""#));
     line.push_str("}}");
     line
 }

@@ -1,9 +1,11 @@
-//! Benchmarks (`cargo bench`): checking the shipped policies, one IRTS
-//! admission on loaded facts (explanation off and on), a JSON string to a
-//! determination, and the two baselines that mark the physical limit:
+//! Benchmarks (`cargo bench`), all through the library facade: checking the
+//! shipped policies; two prepared IRTS decisions (admission and
+//! eligible_recipient) on loaded facts, explanation off and on, and from a
+//! JSON string; and the baselines that mark the limit in the same run:
 //! serde_json parsing the same string into `serde_json::Value`, and a
-//! hand-written Rust function computing admission on a typed struct; and
-//! batch throughput on one and two threads.
+//! hand-written Rust function for each decision, on a typed struct and from
+//! the string through a serde-derived struct; and batch throughput on one
+//! and two threads.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,10 +19,7 @@
 mod baseline;
 mod members;
 
-use policyc::check::{Checked, DefId};
-use policyc::source::SourceFile;
-use policyc::value::Value;
-use policyc::{check, eval, facts, syntax};
+use policyc::{Date, Determination, Facts, Options, Policy, Prepared};
 
 // With `--features bench-mimalloc`, every benchmark here, baselines included,
 // runs with the allocator the `policyc` binary uses; by default, with the
@@ -35,16 +34,23 @@ fn main() {
 
 const MEMBERS: usize = 256;
 
-fn policy_text(name: &str) -> SourceFile {
+/// The two IRTS decisions measured: admission (criteria, counts over
+/// lists, dates) and eligibility (age, MA, and admission itself).
+const DECISIONS: [&str; 2] = ["admission", "eligible_recipient"];
+
+fn policy_text(name: &str) -> (String, String) {
     let path = format!("policies/{name}.policy");
-    SourceFile::new(path.clone(), std::fs::read_to_string(path).unwrap())
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
 }
 
-fn irts() -> (Checked, DefId) {
-    let file = syntax::parse(&policy_text("mn_irts")).unwrap();
-    let checked = check::check(&file).checked.unwrap();
-    let admission = checked.decision("admission").unwrap();
-    (checked, admission)
+fn irts() -> Policy {
+    let (path, text) = policy_text("mn_irts");
+    Policy::from_text(&path, &text).unwrap()
+}
+
+fn prepared(policy: &Policy, decision: &str, explain: bool) -> Prepared {
+    policy.prepare(&[decision], Options { explain }).unwrap()
 }
 
 fn lines() -> Vec<String> {
@@ -52,80 +58,92 @@ fn lines() -> Vec<String> {
     (0..MEMBERS).map(|_| members::member(&mut rng)).collect()
 }
 
-fn loaded(checked: &Checked, lines: &[String]) -> Vec<Value> {
+fn loaded(policy: &Policy, lines: &[String]) -> Vec<Facts> {
     lines
         .iter()
-        .map(|line| {
-            facts::load_str(line, facts::Format::Json, checked.schema())
-                .unwrap()
-                .root
-        })
+        .map(|line| policy.facts_from_json(line).unwrap())
         .collect()
 }
 
-fn as_of() -> jiff::civil::Date {
+fn as_of() -> Date {
     jiff::civil::date(2026, 3, 1)
 }
 
-/// Parse and check each shipped policy.
+/// The hand-written function for a decision.
+fn hand_written(decision: &str) -> fn(&baseline::Member, Date) -> Option<bool> {
+    match decision {
+        "admission" => baseline::admission,
+        _ => baseline::eligible_recipient,
+    }
+}
+
+/// Parse and check each shipped policy, through the facade.
 #[divan::bench(args = ["mn_irts", "mt_imr", "nm_recovery_services"])]
 fn check_policy(bencher: divan::Bencher, name: &str) {
-    let source = policy_text(name);
-    bencher.bench(|| {
-        let file = syntax::parse(divan::black_box(&source)).unwrap();
-        check::check(&file).checked.unwrap()
-    });
+    let (path, text) = policy_text(name);
+    bencher.bench(|| Policy::from_text(divan::black_box(&path), divan::black_box(&text)).unwrap());
 }
 
-/// IRTS admission on facts already loaded, per member.
-#[divan::bench(args = [false, true])]
-fn admission_on_loaded_facts(bencher: divan::Bencher, explain: bool) {
-    let (checked, admission) = irts();
-    let members = loaded(&checked, &lines());
+/// A prepared decision on facts already loaded, explanation off, per
+/// member, reusing one determination (no allocation once warm).
+#[divan::bench(args = DECISIONS)]
+fn prepared_native(bencher: divan::Bencher, decision: &str) {
+    let policy = irts();
+    let prepared = prepared(&policy, decision, false);
+    let members = loaded(&policy, &lines());
     let mut next = members.iter().cycle();
+    let mut out = Determination::default();
     bencher.bench_local(|| {
         let facts = next.next().unwrap();
-        eval::evaluate(
-            &checked,
-            facts,
-            as_of(),
-            &[admission],
-            eval::Options { explain },
-        )
-        .unwrap()
+        prepared
+            .evaluate_into(facts, as_of(), None, &mut out)
+            .unwrap();
+        divan::black_box(&out);
     });
 }
 
-/// A JSON string to an admission determination, per member.
-#[divan::bench]
-fn json_string_to_determination(bencher: divan::Bencher) {
-    let (checked, admission) = irts();
+/// The same with explanations: every criterion's trace built.
+#[divan::bench(args = DECISIONS)]
+fn prepared_native_explained(bencher: divan::Bencher, decision: &str) {
+    let policy = irts();
+    let prepared = prepared(&policy, decision, true);
+    let members = loaded(&policy, &lines());
+    let mut next = members.iter().cycle();
+    let mut out = Determination::default();
+    bencher.bench_local(|| {
+        let facts = next.next().unwrap();
+        prepared
+            .evaluate_into(facts, as_of(), None, &mut out)
+            .unwrap();
+        divan::black_box(&out);
+    });
+}
+
+/// A JSON string to a determination, per member: load, then evaluate.
+#[divan::bench(args = DECISIONS)]
+fn prepared_from_json(bencher: divan::Bencher, decision: &str) {
+    let policy = irts();
+    let prepared = prepared(&policy, decision, false);
     let lines = lines();
     let mut next = lines.iter().cycle();
+    let mut out = Determination::default();
     bencher.bench_local(|| {
-        let text = next.next().unwrap();
-        let facts = facts::load_str(text, facts::Format::Json, checked.schema()).unwrap();
-        eval::evaluate(
-            &checked,
-            &facts.root,
-            as_of(),
-            &[admission],
-            eval::Options { explain: false },
-        )
-        .unwrap()
+        let facts = policy.facts_from_json(next.next().unwrap()).unwrap();
+        prepared
+            .evaluate_into(&facts, as_of(), None, &mut out)
+            .unwrap();
+        divan::black_box(&out);
     });
 }
 
 /// A JSON string to typed facts, without evaluating: the loading share of
-/// the end-to-end figure.
+/// the figure above.
 #[divan::bench]
 fn json_string_to_facts(bencher: divan::Bencher) {
-    let (checked, _) = irts();
+    let policy = irts();
     let lines = lines();
     let mut next = lines.iter().cycle();
-    bencher.bench_local(|| {
-        facts::load_str(next.next().unwrap(), facts::Format::Json, checked.schema()).unwrap()
-    });
+    bencher.bench_local(|| policy.facts_from_json(next.next().unwrap()).unwrap());
 }
 
 /// Lines per batch-throughput sample.
@@ -135,8 +153,7 @@ const BATCH_LINES: usize = 20_000;
 /// decision of the policy, on 1 and 2 evaluation threads.
 #[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
 fn batch_all_decisions(bencher: divan::Bencher, threads: usize) {
-    let file = syntax::parse(&policy_text("mn_irts")).unwrap();
-    let policy = check::check(&file).policy.unwrap();
+    let policy = irts();
     let batch = policyc::batch::Batch::new(&policy, policyc::batch::Options::default()).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -166,9 +183,10 @@ fn baseline_serde_json_value(bencher: divan::Bencher) {
         .bench_local(|| serde_json::from_str::<serde_json::Value>(next.next().unwrap()).unwrap());
 }
 
-/// Baseline: a hand-written Rust admission on a typed struct already loaded.
-#[divan::bench]
-fn baseline_hand_written_admission(bencher: divan::Bencher) {
+/// Baseline: the hand-written Rust function on a typed struct already
+/// loaded.
+#[divan::bench(args = DECISIONS)]
+fn baseline_hand_written(bencher: divan::Bencher, decision: &str) {
     let members: Vec<baseline::Member> = lines()
         .iter()
         .map(|line| {
@@ -177,6 +195,19 @@ fn baseline_hand_written_admission(bencher: divan::Bencher) {
                 .recipient
         })
         .collect();
+    let function = hand_written(decision);
     let mut next = members.iter().cycle();
-    bencher.bench_local(|| baseline::admission(next.next().unwrap(), as_of()));
+    bencher.bench_local(|| function(next.next().unwrap(), as_of()));
+}
+
+/// Baseline: the same from the JSON string, through a serde-derived struct.
+#[divan::bench(args = DECISIONS)]
+fn baseline_hand_written_from_json(bencher: divan::Bencher, decision: &str) {
+    let lines = lines();
+    let function = hand_written(decision);
+    let mut next = lines.iter().cycle();
+    bencher.bench_local(|| {
+        let facts = serde_json::from_str::<baseline::Facts>(next.next().unwrap()).unwrap();
+        function(&facts.recipient, as_of())
+    });
 }

@@ -138,7 +138,8 @@ impl Batch {
         }
         let facts = self.prepared.policy().facts_from_json(text).map_err(|e| {
             // The loader speaks of a facts file; here the facts are a line.
-            let message = |d: &engine::Diagnostic| d.message().replace("the facts file", "the line");
+            let message =
+                |d: &engine::Diagnostic| d.message().replace("the facts file", "the line");
             LineError::from_messages(e.iter().map(message))
                 .unwrap_or_else(|| LineError::new("the facts could not be read"))
         })?;

@@ -19,9 +19,8 @@
 )]
 
 use policyc::check::Checked;
-use policyc::eval::{Determination, Trace, TraceKind};
-use policyc::source::SourceFile;
-use policyc::{eval, explain, facts};
+use policyc::eval::{Trace, TraceKind};
+use policyc::{Determination, Options, Policy, explain};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,19 +127,20 @@ fn decision_name(determination: &Determination) -> String {
     determination
         .decisions
         .first()
-        .map(|d| d.name.clone())
+        .map(|d| d.name().to_owned())
         .unwrap_or_default()
 }
 
-fn evaluate(policy: &Checked, decision: &str, facts_json: &Json) -> Outcome {
-    let input = SourceFile::new("flip.json", facts_json.to_string());
-    let loaded = facts::load(&input, facts::Format::Json, policy.schema())
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    let as_of = loaded.as_of.expect("base facts carry as_of");
-    let id = policy.decision(decision).expect("decision exists");
-    let options = eval::Options { explain: true };
-    let determination = eval::evaluate(policy, &loaded.root, as_of, &[id], options).unwrap();
-    outcome(policy, &determination)
+fn evaluate(policy: &Policy, decision: &str, facts_json: &Json) -> Outcome {
+    let facts = policy
+        .facts_from_json(&facts_json.to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let as_of = facts.as_of().expect("base facts carry as_of");
+    let prepared = policy
+        .prepare(&[decision], Options { explain: true })
+        .expect("decision exists");
+    let determination = prepared.evaluate(&facts, as_of, None).unwrap();
+    outcome(prepared.checked(&determination), &determination)
 }
 
 fn apply(base: &Json, flip: &Flip) -> Json {
@@ -212,7 +212,7 @@ fn every_criterion_matters() {
 
 fn run_table(path: &Path, coverage: &mut BTreeMap<String, Coverage>) {
     let table: Table = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let policy = common::checked(Path::new(&table.policy));
+    let policy = common::policy(Path::new(&table.policy));
     let Coverage { seen, moved } = coverage.entry(table.policy.clone()).or_default();
     let mut report = String::new();
     for case in &table.cases {

@@ -14,10 +14,9 @@
 
 mod common;
 
-use policyc::check::Checked;
 use policyc::describe::{self, describe_json, describe_text, facts_read, json_schema};
 use policyc::source::SourceFile;
-use policyc::{eval, facts};
+use policyc::{Determination, facts};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -188,9 +187,8 @@ fn records_holding_lists_of_themselves_are_referenced() {
              count(head.children) >= 3
         "#,
     );
-    let ast = policyc::syntax::parse(&source).expect("parses");
-    let checked = policyc::check::check(&ast).checked.expect("checks");
-    let schema = json_schema(&checked);
+    let policy = policyc::Policy::from_source(source, Path::new("family.policy")).expect("checks");
+    let schema = json_schema(policy.latest());
     assert_eq!(schema["properties"]["head"]["$ref"], "#/$defs/Person");
     assert_eq!(
         schema["$defs"]["Person"]["properties"]["children"]["items"]["$ref"],
@@ -219,21 +217,22 @@ fn within(missing: &str, read: &str) -> bool {
 #[test]
 fn facts_read_cover_every_missing_fact() {
     for (folder, policy) in EXAMPLES {
-        let checked = common::checked(Path::new(policy));
-        let mut determinations: Vec<eval::Determination> = facts_files(Path::new(folder))
+        let loaded = common::policy(Path::new(policy));
+        let checked = loaded.latest();
+        let mut determinations: Vec<Determination> = facts_files(Path::new(folder))
             .iter()
-            .map(|path| common::evaluate(&checked, path))
+            .map(|path| common::evaluate(&loaded, path).determination)
             .collect();
-        determinations.push(evaluate_empty(&checked));
+        determinations.push(evaluate_empty(&loaded));
         for determination in &determinations {
             for decision in &determination.decisions {
-                let id = checked.decision(&decision.name).expect("decision");
-                let reads = facts_read(&checked, id);
+                let id = checked.decision(decision.name()).expect("decision");
+                let reads = facts_read(checked, id);
                 for missing in &decision.missing {
                     assert!(
                         reads.iter().any(|read| within(missing, read.path)),
                         "{policy}: `{}` names `{missing}`, which it is not said to read",
-                        decision.name
+                        decision.name()
                     );
                 }
             }
@@ -241,12 +240,13 @@ fn facts_read_cover_every_missing_fact() {
     }
 }
 
-fn evaluate_empty(checked: &Checked) -> eval::Determination {
-    let source = SourceFile::new("empty.json", "{}");
-    let loaded = facts::load(&source, facts::Format::Json, checked.schema()).expect("loads");
+fn evaluate_empty(policy: &policyc::Policy) -> Determination {
+    let facts = policy.facts_from_json("{}").expect("loads");
     let as_of = policyc::syntax::parse_date("2026-03-01").expect("date");
-    let options = eval::Options { explain: false };
-    eval::evaluate(checked, &loaded.root, as_of, &[], options).expect("evaluates")
+    let prepared = policy
+        .prepare(&[], policyc::Options::default())
+        .expect("prepares");
+    prepared.evaluate(&facts, as_of, None).expect("evaluates")
 }
 
 #[test]

@@ -138,9 +138,10 @@ fn facts_policy() -> Checked {
         "{}",
         render_all(&outcome.warnings, Some(&source), STYLE)
     );
-    outcome
-        .checked
-        .unwrap_or_else(|| panic!("{}", render_all(&outcome.errors, Some(&source), STYLE)))
+    let policy = outcome
+        .policy
+        .unwrap_or_else(|| panic!("{}", render_all(&outcome.errors, Some(&source), STYLE)));
+    policy.latest().expect("one version").clone()
 }
 
 #[test]

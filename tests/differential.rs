@@ -19,11 +19,12 @@ mod reference;
 
 use policyc::ast::{Duration, TimeUnit};
 use policyc::source::SourceFile;
-use policyc::{check, eval, explain, facts, syntax};
+use policyc::{Options, Policy, check, explain, syntax};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use reference::Missing;
 use serde_json::Value as Json;
+use std::path::Path;
 
 /// Cases run by a plain `cargo test`.
 const DEFAULT_CASES: u32 = 200;
@@ -42,20 +43,16 @@ type Answer = Result<Vec<reference::Outcome>, String>;
 /// `None` when the generated policy does not check (the case is skipped).
 fn production(text: &str, facts_text: &str) -> Option<Answer> {
     let source = SourceFile::new("diff.policy", text);
-    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("parse: {e:?}\n{text}"));
-    let outcome = check::check(&file);
-    let policy = outcome.policy?;
-    let checked = policy.latest()?;
-    let loaded = facts::load_str(facts_text, facts::Format::Json, checked.schema())
-        .unwrap_or_else(|e| panic!("facts: {e:?}\n{facts_text}"));
-    let as_of = loaded.as_of.expect("as_of");
-    let result = eval::evaluate(
-        checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: false },
-    );
+    syntax::parse(&source).unwrap_or_else(|e| panic!("parse: {e:?}\n{text}"));
+    // A generated policy that does not check is skipped.
+    let policy = Policy::from_source(source, Path::new("diff.policy")).ok()?;
+    let checked = policy.latest();
+    let facts = policy
+        .facts_from_json(facts_text)
+        .unwrap_or_else(|e| panic!("facts: {e}\n{facts_text}"));
+    let as_of = facts.as_of().expect("as_of");
+    let prepared = policy.prepare(&[], Options::default()).expect("prepares");
+    let result = prepared.evaluate(&facts, as_of, None);
     Some(match result {
         Err(e) => Err(format!("{e:?}")),
         Ok(det) => Ok(det
@@ -66,8 +63,8 @@ fn production(text: &str, facts_text: &str) -> Option<Answer> {
                 missing.sort();
                 missing.dedup();
                 (
-                    d.name.clone(),
-                    explain::value_json(&d.value, &d.ty, checked.schema()),
+                    d.name().to_owned(),
+                    explain::value_json(&d.value, d.ty(), checked.schema()),
                     missing,
                 )
             })

@@ -15,11 +15,11 @@ use std::path::Path;
 
 #[test]
 fn irts_examples() {
-    let policy = common::checked(Path::new("policies/mn_irts.policy"));
+    let policy = common::policy(Path::new("policies/mn_irts.policy"));
     // Examples live in a folder named after the decision they exercise.
     insta::glob!("../examples/irts", "*/*.{json,yaml}", |path| {
-        let determination = common::evaluate_folder_decision(&policy, path);
-        let (human, json) = common::render(&policy, &determination);
+        let evaluated = common::evaluate_folder_decision(&policy, path);
+        let (human, json) = common::render(&evaluated);
         let facts = std::fs::read_to_string(path).expect("facts");
         insta::assert_snapshot!(format!(
             "{facts}\n----- HUMAN\n{human}\n----- JSON\n{json}\n"
@@ -29,11 +29,11 @@ fn irts_examples() {
 
 #[test]
 fn imr_examples() {
-    let policy = common::checked(Path::new("policies/mt_imr.policy"));
+    let policy = common::policy(Path::new("policies/mt_imr.policy"));
     // Examples live in a folder named after the decision they exercise.
     insta::glob!("../examples/imr", "*/*.{json,yaml}", |path| {
-        let determination = common::evaluate_folder_decision(&policy, path);
-        let (human, json) = common::render(&policy, &determination);
+        let evaluated = common::evaluate_folder_decision(&policy, path);
+        let (human, json) = common::render(&evaluated);
         let facts = std::fs::read_to_string(path).expect("facts");
         insta::assert_snapshot!(format!(
             "{facts}\n----- HUMAN\n{human}\n----- JSON\n{json}\n"
@@ -43,9 +43,9 @@ fn imr_examples() {
 
 /// The value of the admission decision for an example, as JSON text.
 fn admission(name: &str) -> (String, Vec<String>) {
-    let policy = common::checked(Path::new("policies/mn_irts.policy"));
-    let determination = common::evaluate(&policy, &Path::new("examples/irts/admission").join(name));
-    let json = policyc::explain::to_json(&policy, &determination);
+    let policy = common::policy(Path::new("policies/mn_irts.policy"));
+    let evaluated = common::evaluate(&policy, &Path::new("examples/irts/admission").join(name));
+    let json = evaluated.prepared.json(&evaluated.determination);
     let decision = &json["decisions"]["admission"];
     let missing = decision["missing"]
         .as_array()
@@ -102,11 +102,11 @@ fn unknown_lists_exactly_the_missing_facts() {
 
 #[test]
 fn recovery_examples() {
-    let policy = common::checked(Path::new("policies/nm_recovery_services.policy"));
+    let policy = common::policy(Path::new("policies/nm_recovery_services.policy"));
     // Examples live in a folder named after the decision they exercise.
     insta::glob!("../examples/recovery", "*/*.{json,yaml}", |path| {
-        let determination = common::evaluate_folder_decision(&policy, path);
-        let (human, json) = common::render(&policy, &determination);
+        let evaluated = common::evaluate_folder_decision(&policy, path);
+        let (human, json) = common::render(&evaluated);
         let facts = std::fs::read_to_string(path).expect("facts");
         insta::assert_snapshot!(format!(
             "{facts}\n----- HUMAN\n{human}\n----- JSON\n{json}\n"

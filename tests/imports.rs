@@ -11,7 +11,7 @@
 
 use policyc::diagnostic::{Style, render_all};
 use policyc::source::SourceFile;
-use policyc::{check, eval, facts, imports, syntax};
+use policyc::{check, imports, syntax};
 use std::path::Path;
 
 /// Loads a fixture through its imports; renders every diagnostic.
@@ -34,24 +34,21 @@ fn load(name: &str) -> Result<(check::CheckOutcome, SourceFile), String> {
 fn imported_rules_are_used_and_explained() {
     let (outcome, _) = load("service.policy").unwrap();
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-    let checked = outcome.checked.unwrap();
+    let policy = outcome.policy.unwrap();
+    let checked = policy.latest().unwrap();
     // The shared file's rule is a rule here, not a decision.
     let decisions: Vec<&str> = checked.decisions().map(|(_, d)| d.name.as_str()).collect();
     assert_eq!(decisions, ["covered"]);
-    let input = SourceFile::new(
-        "f.json",
-        r#"{"service": {"supervised": true}, "supervisor": {"license": "other", "years_supervising": 5}}"#,
-    );
-    let loaded = facts::load(&input, facts::Format::Json, checked.schema()).unwrap();
+    // And through the facade, which reads the imports itself.
+    let policy = policyc::Policy::from_path("tests/fixtures/imports/service.policy").unwrap();
+    let facts = policy
+        .facts_from_json(
+            r#"{"service": {"supervised": true}, "supervisor": {"license": "other", "years_supervising": 5}}"#,
+        )
+        .unwrap();
     let as_of = syntax::parse_date("2026-03-01").unwrap();
-    let result = eval::evaluate(
-        &checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: false },
-    )
-    .unwrap();
+    let prepared = policy.prepare(&[], policyc::Options::default()).unwrap();
+    let result = prepared.evaluate(&facts, as_of, None).unwrap();
     assert_eq!(
         result.decisions[0].value,
         policyc::value::Value::Bool(false)

@@ -11,9 +11,9 @@
     reason = "tests fail by panicking"
 )]
 
-use policyc::check::{self, Checked};
+use policyc::check;
 use policyc::source::SourceFile;
-use policyc::{eval, explain, facts, pretty, syntax};
+use policyc::{Options, Policy, Prepared, facts, pretty, syntax};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Map, Value as Json};
@@ -175,7 +175,7 @@ fn policy_pipeline(text: &str) -> Result<(), TestCaseError> {
     let style = policyc::diagnostic::Style::Human { color: false };
     let _ = policyc::diagnostic::render_all(&outcome.errors, Some(&source), style);
     let _ = policyc::diagnostic::render_all(&outcome.warnings, Some(&source), style);
-    if outcome.checked.is_none() || outcome.policy.is_none() {
+    if outcome.policy.is_none() {
         prop_assert!(!outcome.errors.is_empty(), "a check failure without errors");
         return Ok(());
     }
@@ -232,13 +232,16 @@ proptest! {
 
 // ----- facts
 
-/// The IRTS policy, checked once.
-fn irts() -> &'static Checked {
-    static CHECKED: OnceLock<Checked> = OnceLock::new();
+/// The IRTS policy, checked once, with every decision prepared with
+/// explanations.
+fn irts() -> &'static (Policy, Prepared) {
+    static CHECKED: OnceLock<(Policy, Prepared)> = OnceLock::new();
     CHECKED.get_or_init(|| {
-        let source = SourceFile::new("mn_irts.policy", read("policies/mn_irts.policy"));
-        let file = syntax::parse(&source).expect("parses");
-        check::check(&file).checked.expect("checks")
+        let policy = Policy::from_path("policies/mn_irts.policy").expect("checks");
+        let prepared = policy
+            .prepare(&[], Options { explain: true })
+            .expect("prepares");
+        (policy, prepared)
     })
 }
 
@@ -383,33 +386,26 @@ fn mutate(value: &mut Json, route: &[usize], change: &Change) {
 /// Loads facts text against the IRTS schema and, when it loads, evaluates
 /// every decision with explanations and renders the result.
 fn facts_pipeline(text: &str, format: facts::Format) -> Result<(), TestCaseError> {
-    let checked = irts();
+    let (policy, prepared) = irts();
     let name = match format {
         facts::Format::Json => "facts.json",
         facts::Format::Yaml => "facts.yaml",
     };
     let source = SourceFile::new(name, text);
-    let loaded = match facts::load(&source, format, checked.schema()) {
-        Ok(loaded) => loaded,
+    let facts = match policy.facts(&source, format) {
+        Ok(facts) => facts,
         Err(errors) => {
             prop_assert!(!errors.is_empty(), "a load failure without errors");
-            let style = policyc::diagnostic::Style::Human { color: false };
-            let _ = policyc::diagnostic::render_all(&errors, Some(&source), style);
+            let _ = errors.render(policyc::diagnostic::Style::Human { color: false });
             return Ok(());
         }
     };
-    let as_of = loaded
-        .as_of
+    let as_of = facts
+        .as_of()
         .unwrap_or(syntax::parse_date("2026-03-01").expect("date"));
-    if let Ok(determination) = eval::evaluate(
-        checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: true },
-    ) {
-        let _ = explain::human(checked, &determination, false, true);
-        let _ = explain::to_json(checked, &determination);
+    if let Ok(determination) = prepared.evaluate(&facts, as_of, None) {
+        let _ = prepared.human(&determination, false);
+        let _ = prepared.json(&determination);
     }
     Ok(())
 }

@@ -9,41 +9,28 @@
     reason = "tests fail loudly on purpose"
 )]
 
-use policyc::check::Checked;
-use policyc::source::SourceFile;
-use policyc::{check, eval, explain, facts, syntax};
+use policyc::{Determination, Error, Options, Policy, Prepared, syntax};
 
 const HEADER: &str = "policy t title \"t\" jurisdiction \"j\" source \"s\" effective 2020-01-01\n";
 
 /// Parses, checks and evaluates `body` for `facts_json` as of 2026-03-01.
-fn evaluate(
-    body: &str,
-    facts_json: &str,
-) -> (
-    SourceFile,
-    Checked,
-    Result<eval::Determination, eval::EvalError>,
-) {
-    let source = SourceFile::new("t.policy", format!("{HEADER}{body}"));
-    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{e:?}"));
-    let outcome = check::check(&file);
-    let checked = outcome
-        .checked
-        .unwrap_or_else(|| panic!("{:?}", outcome.errors));
-    let input = SourceFile::new("f.json", facts_json);
-    let loaded = facts::load(&input, facts::Format::Json, checked.schema())
-        .unwrap_or_else(|e| panic!("{e:?}"));
+fn evaluate(body: &str, facts_json: &str) -> (Prepared, Result<Determination, Error>) {
+    let policy =
+        Policy::from_text("t.policy", &format!("{HEADER}{body}")).unwrap_or_else(|e| panic!("{e}"));
+    let facts = policy
+        .facts_from_json(facts_json)
+        .unwrap_or_else(|e| panic!("{e}"));
     let as_of = syntax::parse_date("2026-03-01").unwrap();
-    let options = eval::Options { explain: false };
-    let result = eval::evaluate(&checked, &loaded.root, as_of, &[], options);
-    (source, checked, result)
+    let prepared = policy.prepare(&[], Options::default()).unwrap();
+    let result = prepared.evaluate(&facts, as_of, None);
+    (prepared, result)
 }
 
 /// The JSON value and missing list of decision `d` of `body` for `facts_json`.
 fn run(body: &str, facts_json: &str) -> (serde_json::Value, Vec<String>) {
-    let (_, checked, result) = evaluate(body, facts_json);
+    let (prepared, result) = evaluate(body, facts_json);
     let result = result.unwrap();
-    let json = explain::to_json(&checked, &result);
+    let json = prepared.json(&result);
     let decision = &json["decisions"]["d"];
     let missing = decision["missing"]
         .as_array()
@@ -179,13 +166,11 @@ fn record_decisions_carry_unknown_fields() {
 #[test]
 fn division_by_zero_is_a_located_error() {
     let body = "facts { n: integer }\ndecision d: decimal cite \"c\" = 9 / n";
-    let (source, _, result) = evaluate(body, r#"{"n": 0}"#);
+    let (_, result) = evaluate(body, r#"{"n": 0}"#);
     let error = result.unwrap_err();
-    let rendered = policyc::diagnostic::render(
-        &error,
-        Some(&source),
-        policyc::diagnostic::Style::Human { color: false },
-    );
+    let rendered = error
+        .diagnostics()
+        .render(policyc::diagnostic::Style::Human { color: false });
     insta::assert_snapshot!(rendered);
 }
 

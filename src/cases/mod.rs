@@ -110,7 +110,12 @@ pub fn inputs<'p>(policy: &'p Policy, case: &Case) -> Result<Inputs<'p>, String>
 
 /// The decisions a case names, planned with explanations; the error names
 /// a decision the version in force lacks.
-fn planned(policy: &Policy, case: &Case, checked: &Checked, explain: bool) -> Result<Prepared, String> {
+fn planned(
+    policy: &Policy,
+    case: &Case,
+    checked: &Checked,
+    explain: bool,
+) -> Result<Prepared, String> {
     let names: Vec<&str> = case.expect.keys().map(String::as_str).collect();
     if let Some(name) = names.iter().find(|n| checked.decision(n).is_none()) {
         return Err(no_decision(checked, name));
@@ -171,7 +176,11 @@ fn outcome(checked: &Checked, case: &Case, result: DecisionResult) -> DecisionOu
     let actual = explain::value_json(&result.value, result.ty(), checked.schema());
     DecisionOutcome {
         name: result.name().to_owned(),
-        expected: case.expect.get(result.name()).cloned().unwrap_or(Json::Null),
+        expected: case
+            .expect
+            .get(result.name())
+            .cloned()
+            .unwrap_or(Json::Null),
         actual,
         expected_missing: case.missing.get(result.name()).cloned(),
         actual_missing: result.missing.iter().map(ToString::to_string).collect(),

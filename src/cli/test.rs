@@ -83,11 +83,9 @@ fn run_file(
         .map(|c| cases::run_case(&policy, c))
         .collect();
     let name = file.display().to_string();
-    output.stdout.push_str(&cases::render_results(
-        &name,
-        &outcomes,
-        policy.schema(),
-    ));
+    output
+        .stdout
+        .push_str(&cases::render_results(&name, &outcomes, policy.schema()));
     if coverage {
         let measured = cases::coverage(&policy, &cases_file.cases);
         output
@@ -116,4 +114,3 @@ fn find_cases(path: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
-

@@ -112,7 +112,14 @@ impl fmt::Debug for Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.location() {
-            Some(at) => write!(f, "{}:{}:{}: {}", at.file, at.line, at.column, self.message()),
+            Some(at) => write!(
+                f,
+                "{}:{}:{}: {}",
+                at.file,
+                at.line,
+                at.column,
+                self.message()
+            ),
             None => f.write_str(&self.message()),
         }
     }
@@ -137,8 +144,11 @@ impl Diagnostics {
     ) where
         D: miette::Diagnostic + Send + Sync + 'static,
     {
-        self.0
-            .extend(items.into_iter().map(|d| Diagnostic::new(d, source, severity)));
+        self.0.extend(
+            items
+                .into_iter()
+                .map(|d| Diagnostic::new(d, source, severity)),
+        );
     }
 
     /// Every diagnostic, in order.

@@ -64,7 +64,11 @@ impl Policy {
         match String::from_utf8(text) {
             Ok(text) => Policy::from_source(SourceFile::new(name, text), path),
             Err(_) => {
-                diagnostics.extend([error::FileError::NotText { path: name }], None, Severity::Error);
+                diagnostics.extend(
+                    [error::FileError::NotText { path: name }],
+                    None,
+                    Severity::Error,
+                );
                 Err(diagnostics)
             }
         }
@@ -410,7 +414,13 @@ impl Prepared {
                 &mut out.decisions,
             ),
         });
-        result.map_err(|e| Error::Evaluation(Diagnostic::new(e, Some(self.policy.source()), Severity::Error)))?;
+        result.map_err(|e| {
+            Error::Evaluation(Diagnostic::new(
+                e,
+                Some(self.policy.source()),
+                Severity::Error,
+            ))
+        })?;
         out.as_of = as_of;
         out.in_force_on = on;
         out.version = version.name.clone();
@@ -420,5 +430,9 @@ impl Prepared {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail by panicking")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests;

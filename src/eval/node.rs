@@ -442,7 +442,10 @@ impl Accumulator {
                 }
             }
             Accumulator::Truths { every: true, tally } => tally.all().into_value(),
-            Accumulator::Truths { every: false, tally } => tally.any().into_value(),
+            Accumulator::Truths {
+                every: false,
+                tally,
+            } => tally.any().into_value(),
             Accumulator::Sum { missing, .. } if !missing.is_empty() => Value::Unknown(missing),
             Accumulator::Sum {
                 whole,

@@ -13,7 +13,7 @@
 
 use policyc::check::Checked;
 use policyc::source::SourceFile;
-use policyc::{check, eval, explain, facts, syntax};
+use policyc::{Determination, Format, Options, Policy, Prepared};
 use std::path::Path;
 
 /// Reads a file relative to the crate root.
@@ -24,67 +24,66 @@ pub fn source(path: &Path) -> SourceFile {
 }
 
 /// Parses and checks a policy that must be valid: all its versions.
-pub fn policy(path: &Path) -> policyc::check::Policy {
-    let source = source(path);
-    let file = syntax::parse(&source).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-    let outcome = check::check(&file);
-    assert!(
-        outcome.errors.is_empty(),
-        "{}: {:?}",
-        path.display(),
-        outcome.errors
-    );
-    outcome.policy.expect("checked policy")
+pub fn policy(path: &Path) -> Policy {
+    Policy::from_path(path).unwrap_or_else(|d| panic!("{}: {d}", path.display()))
 }
 
-/// Parses and checks a policy that must be valid (its latest version).
+/// Parses and checks a policy that must be valid (its latest version, for
+/// describing it).
 pub fn checked(path: &Path) -> Checked {
-    policy(path).latest().cloned().expect("a version")
+    policy(path).latest().clone()
+}
+
+/// A determination with the prepared decisions that made it, for rendering.
+pub struct Evaluated {
+    /// The decisions, prepared with explanations.
+    pub prepared: Prepared,
+    /// The result.
+    pub determination: Determination,
 }
 
 /// Evaluates the decision named by the facts file's folder, with explanations.
-pub fn evaluate_folder_decision(policy: &Checked, facts_path: &Path) -> eval::Determination {
+pub fn evaluate_folder_decision(policy: &Policy, facts_path: &Path) -> Evaluated {
     let folder = facts_path
         .parent()
         .and_then(Path::file_name)
         .and_then(|n| n.to_str())
         .expect("folder name");
-    let id = policy
-        .decision(folder)
-        .unwrap_or_else(|| panic!("{}: no decision `{folder}`", facts_path.display()));
-    evaluate_decisions(policy, facts_path, &[id])
+    evaluate_decisions(policy, facts_path, &[folder])
 }
 
 /// Evaluates every decision of `policy` for a facts file, with explanations.
-pub fn evaluate(policy: &Checked, facts_path: &Path) -> eval::Determination {
+pub fn evaluate(policy: &Policy, facts_path: &Path) -> Evaluated {
     evaluate_decisions(policy, facts_path, &[])
 }
 
-/// Evaluates some decisions (all when empty), with explanations.
-pub fn evaluate_decisions(
-    policy: &Checked,
-    facts_path: &Path,
-    decisions: &[policyc::check::DefId],
-) -> eval::Determination {
+/// Evaluates some decisions (all when empty), with explanations, as of the
+/// facts file's own date.
+pub fn evaluate_decisions(policy: &Policy, facts_path: &Path, decisions: &[&str]) -> Evaluated {
     let input = source(facts_path);
-    let format = facts::Format::from_name(&input.name);
-    let loaded = facts::load(&input, format, policy.schema()).unwrap_or_else(|e| panic!("{e:?}"));
-    let as_of = loaded.as_of.expect("example facts carry as_of");
-    eval::evaluate(
-        policy,
-        &loaded.root,
-        as_of,
-        decisions,
-        eval::Options { explain: true },
-    )
-    .expect("evaluates")
+    let format = Format::from_name(&input.name);
+    let facts = policy
+        .facts(&input, format)
+        .unwrap_or_else(|e| panic!("{}: {e}", facts_path.display()));
+    let as_of = facts.as_of().expect("example facts carry as_of");
+    let prepared = policy
+        .prepare(decisions, Options { explain: true })
+        .unwrap_or_else(|e| panic!("{}: {e}", facts_path.display()));
+    let determination = prepared.evaluate(&facts, as_of, None).expect("evaluates");
+    Evaluated {
+        prepared,
+        determination,
+    }
 }
 
 /// The human rendering (no colour) and the JSON rendering of a determination.
-pub fn render(policy: &Checked, determination: &eval::Determination) -> (String, String) {
-    let human = explain::human(policy, determination, false, true);
-    let json =
-        serde_json::to_string_pretty(&explain::to_json(policy, determination)).expect("json");
+pub fn render(evaluated: &Evaluated) -> (String, String) {
+    let Evaluated {
+        prepared,
+        determination,
+    } = evaluated;
+    let human = prepared.human(determination, false);
+    let json = serde_json::to_string_pretty(&prepared.json(determination)).expect("json");
     (human, json)
 }
 

@@ -2,10 +2,10 @@
 //! reproducer test: no input may panic, and every failure must come with at
 //! least one diagnostic.
 
-use policyc::check::{self, Checked};
+use policyc::check;
 use policyc::diagnostic::{self, Style};
 use policyc::source::SourceFile;
-use policyc::{eval, explain, facts, pretty, syntax};
+use policyc::{Format, Options, Policy, Prepared, pretty, syntax};
 use std::sync::OnceLock;
 
 const STYLES: [Style; 2] = [Style::Human { color: false }, Style::Json];
@@ -31,7 +31,7 @@ pub fn policy_text(data: &[u8]) {
         let _ = diagnostic::render_all(&outcome.errors, Some(&source), style);
         let _ = diagnostic::render_all(&outcome.warnings, Some(&source), style);
     }
-    if outcome.checked.is_none() || outcome.policy.is_none() {
+    if outcome.policy.is_none() {
         assert!(!outcome.errors.is_empty(), "a check failure without errors");
         return;
     }
@@ -44,9 +44,10 @@ pub fn policy_text(data: &[u8]) {
     }
 }
 
-/// The shipped policies, checked once, with their sources.
-fn policies() -> &'static [(SourceFile, Checked)] {
-    static CHECKED: OnceLock<Vec<(SourceFile, Checked)>> = OnceLock::new();
+/// The shipped policies, checked once, each with every decision prepared
+/// with explanations.
+fn policies() -> &'static [(Policy, Prepared)] {
+    static CHECKED: OnceLock<Vec<(Policy, Prepared)>> = OnceLock::new();
     CHECKED.get_or_init(|| {
         [
             (
@@ -64,12 +65,11 @@ fn policies() -> &'static [(SourceFile, Checked)] {
         ]
         .into_iter()
         .map(|(name, text)| {
-            let source = SourceFile::new(name, text);
-            let file = syntax::parse(&source).expect("a shipped policy parses");
-            let checked = check::check(&file)
-                .checked
-                .expect("a shipped policy checks");
-            (source, checked)
+            let policy = Policy::from_text(name, text).expect("a shipped policy checks");
+            let prepared = policy
+                .prepare(&[], Options { explain: true })
+                .expect("every decision prepares");
+            (policy, prepared)
         })
         .collect()
     })
@@ -84,45 +84,44 @@ pub fn facts_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let (policy_source, checked) = &policies()[usize::from(selector % 3)];
+    let (policy, prepared) = &policies()[usize::from(selector % 3)];
     let (name, format) = if (selector / 3) % 2 == 0 {
-        ("facts.json", facts::Format::Json)
+        ("facts.json", Format::Json)
     } else {
-        ("facts.yaml", facts::Format::Yaml)
+        ("facts.yaml", Format::Yaml)
     };
     let source = SourceFile::new(name, text);
-    let loaded = match facts::load(&source, format, checked.schema()) {
-        Ok(loaded) => loaded,
+    let facts = match policy.facts(&source, format) {
+        Ok(facts) => facts,
         Err(errors) => {
             assert!(!errors.is_empty(), "a load failure without errors");
             for style in STYLES {
-                let _ = diagnostic::render_all(&errors, Some(&source), style);
+                let _ = errors.render(style);
             }
             return;
         }
     };
     for style in STYLES {
-        let _ = diagnostic::render_all(&loaded.warnings, Some(&source), style);
+        let _ = diagnostic::render_all(facts.warnings(), Some(&source), style);
     }
-    let as_of = loaded
-        .as_of
+    let as_of = facts
+        .as_of()
         .unwrap_or_else(|| syntax::parse_date("2026-03-01").expect("a fixed date"));
-    match eval::evaluate(
-        checked,
-        &loaded.root,
-        as_of,
-        &[],
-        eval::Options { explain: true },
-    ) {
+    match prepared.evaluate(&facts, as_of, None) {
         Ok(determination) => {
             for color in [false, true] {
-                let _ = explain::human(checked, &determination, color, true);
+                let _ = prepared.human(&determination, color);
             }
-            let _ = explain::to_json(checked, &determination).to_string();
+            let _ = prepared.json(&determination).to_string();
         }
         Err(error) => {
+            let diagnostics = error.diagnostics();
+            assert!(
+                !diagnostics.is_empty(),
+                "an evaluation failure without errors"
+            );
             for style in STYLES {
-                let _ = diagnostic::render(&error, Some(policy_source), style);
+                let _ = diagnostics.render(style);
             }
         }
     }
