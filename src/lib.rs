@@ -59,6 +59,11 @@ pub mod syntax;
 pub mod truth;
 pub mod value;
 
+/// The README's Rust example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 pub use engine::{
     DecisionResult, Determination, Diagnostic, Diagnostics, Error, Facts, Format, Options, Policy,
     Prepared,
