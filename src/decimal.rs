@@ -14,10 +14,11 @@
 //! power of ten leaves the type's range (about 10^±32000) is an overflow,
 //! never infinity or a silent zero.
 
-use fastnum::D128;
-use fastnum::decimal::{Context, RoundingMode};
+use fastnum::decimal::{Context, RoundingMode, Sign};
+use fastnum::{D128, U128};
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 /// How many significant digits a literal or a fact may have.
 pub const SIGNIFICANT_DIGITS: usize = 38;
@@ -30,8 +31,23 @@ const CONTEXT: Context = Context::default()
 
 /// An exact decimal number. Equal values compare equal however they are
 /// written (`1.0` is `1`).
-#[derive(Clone, Copy)]
-pub struct Decimal(D128);
+///
+/// Sixteen bytes: a number whose digits fit in 63 bits (nearly every amount
+/// a policy meets) is held in place; a longer one is shared on the heap, so
+/// a value holding a decimal stays small.
+#[derive(Clone)]
+pub struct Decimal(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// `coefficient × 10^exponent`.
+    Small { coefficient: i64, exponent: i16 },
+    /// Anything else.
+    Wide(Arc<D128>),
+}
+
+// A decimal is two words, so a value holding one is three.
+const _: () = assert!(std::mem::size_of::<Decimal>() <= 16);
 
 /// Why a text is not a decimal policyc accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +62,10 @@ pub enum DecimalError {
 
 impl Decimal {
     /// Zero.
-    pub const ZERO: Decimal = Decimal(D128::ZERO.with_ctx(CONTEXT));
+    pub const ZERO: Decimal = Decimal(Repr::Small {
+        coefficient: 0,
+        exponent: 0,
+    });
 
     /// Reads `12`, `-0.25`, `1e-30` or `2.5E+3`, exactly.
     pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
@@ -98,14 +117,17 @@ impl Decimal {
         // At most 38 digits: fastnum reads them exactly, or the power is out
         // of its range.
         match D128::from_str(&format!("{sign}{kept}e{power}"), CONTEXT) {
-            Ok(d) if d.is_finite() && d.is_op_ok() => Ok(Decimal(d)),
+            Ok(d) if d.is_finite() && d.is_op_ok() => Ok(Decimal::narrow(d)),
             _ => Err(DecimalError::OutOfRange),
         }
     }
 
     /// A whole number, exactly.
     pub fn from_i64(n: i64) -> Decimal {
-        Decimal(D128::from_i64(n).with_ctx(CONTEXT).reduce())
+        Decimal(Repr::Small {
+            coefficient: n,
+            exponent: 0,
+        })
     }
 
     /// A whole number of up to 39 digits, exactly (every `i128` fits).
@@ -116,32 +138,80 @@ impl Decimal {
     }
 
     /// `self + other`, or `None` when the result is out of range.
-    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
-        Decimal::settle(self.0 + other.0)
+    pub fn checked_add(&self, other: &Decimal) -> Option<Decimal> {
+        Decimal::settle(self.wide() + other.wide())
     }
 
     /// `self - other`, or `None` when the result is out of range.
-    pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
-        Decimal::settle(self.0 - other.0)
+    pub fn checked_sub(&self, other: &Decimal) -> Option<Decimal> {
+        Decimal::settle(self.wide() - other.wide())
     }
 
     /// `self × other`, or `None` when the result is out of range.
-    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
-        Decimal::settle(self.0 * other.0)
+    pub fn checked_mul(&self, other: &Decimal) -> Option<Decimal> {
+        Decimal::settle(self.wide() * other.wide())
     }
 
     /// `self ÷ other`, or `None` when `other` is zero or the result is out
     /// of range.
-    pub fn checked_div(self, other: Decimal) -> Option<Decimal> {
+    pub fn checked_div(&self, other: &Decimal) -> Option<Decimal> {
         if other.is_zero() {
             return None;
         }
-        Decimal::settle(self.0 / other.0)
+        Decimal::settle(self.wide() / other.wide())
     }
 
     /// Whether this is zero.
     pub fn is_zero(&self) -> bool {
-        self.0.is_zero()
+        match &self.0 {
+            Repr::Small { coefficient, .. } => *coefficient == 0,
+            Repr::Wide(d) => d.is_zero(),
+        }
+    }
+
+    /// Whether this is below zero.
+    fn is_negative(&self) -> bool {
+        match &self.0 {
+            Repr::Small { coefficient, .. } => *coefficient < 0,
+            Repr::Wide(d) => d.is_negative() && !d.is_zero(),
+        }
+    }
+
+    /// The number as fastnum's type, for arithmetic and comparison.
+    fn wide(&self) -> D128 {
+        match &self.0 {
+            Repr::Small {
+                coefficient,
+                exponent,
+            } => {
+                let sign = if *coefficient < 0 {
+                    Sign::Minus
+                } else {
+                    Sign::Plus
+                };
+                let digits = U128::from_u64(coefficient.unsigned_abs());
+                D128::from_parts(digits, i32::from(*exponent), sign, CONTEXT)
+            }
+            Repr::Wide(d) => **d,
+        }
+    }
+
+    /// The compact form of a finite number when it has one.
+    fn narrow(d: D128) -> Decimal {
+        let digits = d.digits();
+        let [low, high] = *digits.digits();
+        let exponent = d.fractional_digits_count().checked_neg();
+        match (high, i64::try_from(low), exponent) {
+            (0, Ok(magnitude), Some(exponent)) => Decimal(Repr::Small {
+                coefficient: if d.is_negative() {
+                    -magnitude
+                } else {
+                    magnitude
+                },
+                exponent,
+            }),
+            _ => Decimal(Repr::Wide(Arc::new(d))),
+        }
     }
 
     /// A result, kept only when finite and not flushed towards zero.
@@ -150,7 +220,7 @@ impl Decimal {
         match d.is_finite() && !lost {
             // One zero: fastnum orders -0 below 0.
             true if d.is_zero() => Some(Decimal::ZERO),
-            true => Some(Decimal(d.reduce())),
+            true => Some(Decimal::narrow(d.reduce())),
             false => None,
         }
     }
@@ -160,10 +230,18 @@ impl std::ops::Neg for Decimal {
     type Output = Decimal;
 
     fn neg(self) -> Decimal {
-        if self.is_zero() {
-            return self;
+        match self.0 {
+            _ if self.is_zero() => self,
+            // Every i64 but the least has a negation.
+            Repr::Small {
+                coefficient,
+                exponent,
+            } if coefficient != i64::MIN => Decimal(Repr::Small {
+                coefficient: -coefficient,
+                exponent,
+            }),
+            _ => Decimal::narrow(-self.wide()),
         }
-        Decimal(-self.0)
     }
 }
 
@@ -183,7 +261,20 @@ impl PartialOrd for Decimal {
 
 impl Ord for Decimal {
     fn cmp(&self, other: &Decimal) -> Ordering {
-        self.0.cmp(&other.0)
+        match (&self.0, &other.0) {
+            // The common case, without widening: the same power of ten.
+            (
+                Repr::Small {
+                    coefficient: a,
+                    exponent: x,
+                },
+                Repr::Small {
+                    coefficient: b,
+                    exponent: y,
+                },
+            ) if x == y => a.cmp(b),
+            _ => self.wide().cmp(&other.wide()),
+        }
     }
 }
 
@@ -191,7 +282,11 @@ impl Decimal {
     /// The digits, without sign or trailing zeros, and the power of ten they
     /// are scaled by: `-0.025` is `("25", -3)`.
     fn parts(&self, reduce: bool) -> (String, i64) {
-        let d = if reduce { self.0.reduce() } else { self.0 };
+        let d = if reduce {
+            self.wide().reduce()
+        } else {
+            self.wide()
+        };
         (
             d.digits().to_string(),
             -i64::from(d.fractional_digits_count()),
@@ -206,11 +301,7 @@ impl Decimal {
     }
 
     fn positional_of(&self, (digits, power): (String, i64)) -> String {
-        let sign = if self.0.is_negative() && !self.is_zero() {
-            "-"
-        } else {
-            ""
-        };
+        let sign = if self.is_negative() { "-" } else { "" };
         let count = i64::try_from(digits.len()).unwrap_or(i64::MAX);
         let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
         if power >= 0 {
@@ -236,7 +327,7 @@ impl fmt::Display for Decimal {
         if power <= ZEROS && leading <= ZEROS {
             return f.write_str(&self.positional_of((digits, power)));
         }
-        if self.0.is_negative() {
+        if self.is_negative() {
             f.write_str("-")?;
         }
         let (first, rest) = digits.split_at(1.min(digits.len()));

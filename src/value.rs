@@ -39,7 +39,7 @@ pub enum Value {
 // Values are moved and copied on every step of evaluation and loading:
 // keep them at four words (a decimal is three: a 128-bit coefficient and
 // its power of ten with flags).
-const _: () = assert!(std::mem::size_of::<Value>() <= 32);
+const _: () = assert!(std::mem::size_of::<Value>() <= 24);
 
 impl Value {
     /// The missing facts behind an unknown or open value; empty when known.
@@ -70,7 +70,7 @@ impl Value {
     /// The decimal, when the value is a known decimal.
     pub fn as_decimal(&self) -> Option<Decimal> {
         match self {
-            Value::Decimal(d) => Some(*d),
+            Value::Decimal(d) => Some(d.clone()),
             _ => None,
         }
     }

@@ -53,7 +53,7 @@ impl<'a> ExprChecker<'a> {
         match &expr.kind {
             ExprKind::Bool(b) => literal(Value::Bool(*b), Type::Bool),
             ExprKind::Integer(i) => literal(Value::Integer(*i), Type::Integer),
-            ExprKind::Decimal(d) => literal(Value::Decimal(*d), Type::Decimal),
+            ExprKind::Decimal(d) => literal(Value::Decimal(d.clone()), Type::Decimal),
             ExprKind::Text(t) => literal(Value::Text(Arc::from(t.as_str())), Type::Text),
             ExprKind::Date(d) => literal(Value::Date(*d), Type::Date),
             ExprKind::Duration(d) => literal(Value::Duration(*d), Type::Duration(d.length().0)),
@@ -376,6 +376,10 @@ impl<'a> ExprChecker<'a> {
             self.citation = inherited;
             match node {
                 Some(node) => checked.push(CriterionNode {
+                    shown: (
+                        std::sync::Arc::from(item.label.as_deref().unwrap_or(&item.written)),
+                        citation.as_deref().map(std::sync::Arc::from),
+                    ),
                     label: item.label.clone(),
                     written: item.written.clone(),
                     citation,

@@ -101,6 +101,9 @@ pub struct CheckedDefinition {
     pub label: Option<String>,
     /// The citation.
     pub citation: Option<String>,
+    /// What explanations show for it (its words, else its name) and its
+    /// citation, shared by every trace of it.
+    pub shown: (Arc<str>, Option<Arc<str>>),
     /// The body.
     pub body: Node,
     /// The rules and decisions the body refers to.
@@ -276,6 +279,9 @@ pub struct CriterionNode {
     pub written: String,
     /// The citation.
     pub citation: Option<String>,
+    /// What explanations show for it (its words, else the test as written)
+    /// and its citation, shared by every trace of it.
+    pub shown: (Arc<str>, Option<Arc<str>>),
     /// The test.
     pub node: Node,
     /// Where.

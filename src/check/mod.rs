@@ -27,6 +27,7 @@ pub use versions::{Policy, VersionInfo};
 
 use crate::ast::{self, DefinitionKind};
 use declare::Declarations;
+use std::sync::Arc;
 
 /// The outcome of checking one file.
 #[derive(Debug)]
@@ -83,6 +84,10 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
                 ty,
                 label: def.label.clone(),
                 citation: def.citation.as_ref().map(|c| c.text.clone()),
+                shown: (
+                    Arc::from(def.label.as_deref().unwrap_or(&def.name.text)),
+                    def.citation.as_ref().map(|c| Arc::from(c.text.as_str())),
+                ),
                 body,
                 dependencies,
                 span: def.span,

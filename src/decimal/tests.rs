@@ -12,14 +12,14 @@ fn d(text: &str) -> Decimal {
 
 #[test]
 fn small_quotients_keep_their_digits() {
-    let q = d("1").checked_div(d("30000000000")).expect("quotient");
+    let q = d("1").checked_div(&d("30000000000")).expect("quotient");
     let text = q.to_string();
     let threes = text.trim_start_matches("0.").trim_start_matches('0');
     assert!(threes.len() >= SIGNIFICANT_DIGITS, "{text}");
     assert!(threes.bytes().all(|b| b == b'3'), "{text}");
     assert_eq!(text.find('3'), Some(12), "{text}");
 
-    let tiny = d("0.000001").checked_div(d("1e24")).expect("quotient");
+    let tiny = d("0.000001").checked_div(&d("1e24")).expect("quotient");
     assert!(tiny > Decimal::ZERO);
     assert_eq!(tiny, d("1e-30"));
     assert_eq!(tiny.to_string(), format!("0.{}1", "0".repeat(29)));
@@ -78,14 +78,14 @@ fn rounding_is_half_to_even() {
     let big = |n: i128| Decimal::from_i128(n).expect("39 digits");
     let half = d("0.5");
     let up = big(170000000000000000000000000000000000001)
-        .checked_add(half)
+        .checked_add(&half)
         .expect("sum");
     assert_eq!(up.to_string(), "170000000000000000000000000000000000002");
     let even = big(170000000000000000000000000000000000002);
-    let stays = even.checked_add(half).expect("sum");
+    let stays = even.checked_add(&half).expect("sum");
     assert_eq!(stays, even);
     // A third, rounded at its last digit.
-    let third = d("2").checked_div(d("3")).expect("quotient").to_string();
+    let third = d("2").checked_div(&d("3")).expect("quotient").to_string();
     assert!(
         third.ends_with('7') && third.starts_with("0.666"),
         "{third}"
@@ -95,11 +95,11 @@ fn rounding_is_half_to_even() {
 #[test]
 fn out_of_range_is_none_never_infinity() {
     let huge = d("9e32000");
-    assert_eq!(huge.checked_mul(huge), None);
+    assert_eq!(huge.checked_mul(&huge), None);
     let small = d("1e-32000");
-    assert_eq!(small.checked_mul(small), None);
-    assert_eq!(d("1").checked_div(Decimal::ZERO), None);
-    assert_eq!(huge.checked_add(huge).map(|x| x > huge), Some(true));
+    assert_eq!(small.checked_mul(&small), None);
+    assert_eq!(d("1").checked_div(&Decimal::ZERO), None);
+    assert_eq!(huge.checked_add(&huge).map(|x| x > huge), Some(true));
 }
 
 #[test]
@@ -132,7 +132,22 @@ fn a_literal_keeps_the_zeros_it_was_written_with() {
     let long = format!("1.{}", "0".repeat(60));
     assert_eq!(d(&long).positional(), "1");
     assert_eq!(
-        d("1000.50").checked_add(d("0.50")).map(|x| x.positional()),
+        d("1000.50").checked_add(&d("0.50")).map(|x| x.positional()),
         Some("1001".into())
     );
+}
+
+#[test]
+fn compact_and_wide_numbers_meet_exactly() {
+    let wide = d("12345678901234567890123456789.5");
+    assert!(wide > d("1.5") && d("-1.5") > -wide.clone());
+    assert_eq!(d("1.50"), d("1.5"));
+    assert!(d("0.1") < d("0.11") && d("2") > d("1.99"));
+    let least = d("-9223372036854775808");
+    assert_eq!((-least).to_string(), "9223372036854775808");
+    let sum = wide
+        .checked_sub(&d("12345678901234567890123456789"))
+        .expect("difference");
+    assert_eq!(sum, d("0.5"));
+    assert_eq!(sum.to_string(), "0.5");
 }

@@ -272,8 +272,8 @@ fn definition_trace(def: &CheckedDefinition, value: &Value, frame: Frame) -> Tra
     };
     Trace {
         kind,
-        label: def.label.clone().unwrap_or_else(|| def.name.clone()),
-        citation: def.citation.clone(),
+        label: Arc::clone(&def.shown.0),
+        citation: def.shown.1.clone(),
         value: value.clone(),
         ty: def.ty.clone(),
         reads: frame.reads,

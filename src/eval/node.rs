@@ -197,8 +197,8 @@ impl Evaluator<'_> {
         let frame = self.frames.pop().unwrap_or_default();
         let trace = Trace {
             kind: TraceKind::Criterion,
-            label: item.label.clone().unwrap_or_else(|| item.written.clone()),
-            citation: item.citation.clone(),
+            label: Arc::clone(&item.shown.0),
+            citation: item.shown.1.clone(),
             value: value.clone(),
             ty: item.node.ty.clone(),
             reads: frame.reads,
@@ -282,7 +282,7 @@ impl Evaluator<'_> {
         };
         let trace = Trace {
             kind: TraceKind::Criterion,
-            label,
+            label: Arc::from(label),
             citation: None,
             value: kept.clone().into_value(),
             ty: crate::check::Type::Bool,
@@ -391,8 +391,8 @@ impl Accumulator {
                 match value {
                     Value::Integer(i) => *whole += i128::from(i),
                     Value::Decimal(d) => {
-                        let total = decimal.unwrap_or(Decimal::ZERO);
-                        *decimal = Some(total.checked_add(d).ok_or_else(|| sum_overflow(span))?);
+                        let total = decimal.take().unwrap_or(Decimal::ZERO);
+                        *decimal = Some(total.checked_add(&d).ok_or_else(|| sum_overflow(span))?);
                     }
                     other => *missing = missing.union(&other.deep_missing()),
                 }
@@ -458,7 +458,7 @@ impl Accumulator {
                 ..
             } => Value::Decimal(
                 Decimal::from_i128(whole)
-                    .and_then(|w| total.checked_add(w))
+                    .and_then(|w| total.checked_add(&w))
                     .ok_or_else(|| sum_overflow(span))?,
             ),
             Accumulator::Extreme { best, missing, .. } => match best {

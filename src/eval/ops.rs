@@ -153,7 +153,7 @@ pub(crate) fn arith(
             if b.is_zero() {
                 return Err(EvalError::DivisionByZero { span });
             }
-            a.checked_div(b).map(Value::Decimal).ok_or_else(overflow)
+            a.checked_div(&b).map(Value::Decimal).ok_or_else(overflow)
         }
         (_, Value::Integer(a), Value::Integer(b)) => match op {
             Arith::Add => a.checked_add(*b),
@@ -169,9 +169,9 @@ pub(crate) fn arith(
         _ => {
             let (a, b) = (decimal(left, span)?, decimal(right, span)?);
             match op {
-                Arith::Add => a.checked_add(b),
-                Arith::Sub => a.checked_sub(b),
-                _ => a.checked_mul(b),
+                Arith::Add => a.checked_add(&b),
+                Arith::Sub => a.checked_sub(&b),
+                _ => a.checked_mul(&b),
             }
             .map(Value::Decimal)
             .ok_or_else(overflow)
@@ -182,7 +182,7 @@ pub(crate) fn arith(
 fn decimal(value: &Value, span: Span) -> Result<Decimal, EvalError> {
     match value {
         Value::Integer(i) => Ok(Decimal::from_i64(*i)),
-        Value::Decimal(d) => Ok(*d),
+        Value::Decimal(d) => Ok(d.clone()),
         _ => Err(EvalError::Internal {
             span,
             what: "arithmetic on a value that is not a number".to_owned(),
@@ -324,7 +324,7 @@ pub(crate) fn negate(value: &Value, span: Span) -> Result<Value, EvalError> {
                 span,
                 what: "the negation".to_owned(),
             }),
-        Value::Decimal(d) => Ok(Value::Decimal(-*d)),
+        Value::Decimal(d) => Ok(Value::Decimal(-d.clone())),
         other if !other.is_known() => Ok(other.clone()),
         _ => Err(EvalError::Internal {
             span,

@@ -86,7 +86,7 @@ impl Evaluator<'_> {
         }
         let trace = Trace {
             kind: TraceKind::Criterion,
-            label: format!("table row {}", index + 1),
+            label: Arc::from(format!("table row {}", index + 1)),
             citation: None,
             value: value.clone(),
             ty: row_type(row),

@@ -11,9 +11,9 @@ pub struct Trace {
     /// What kind of node.
     pub kind: TraceKind,
     /// The manual's words, or the test as written.
-    pub label: String,
+    pub label: Arc<str>,
     /// The citation, if any.
-    pub citation: Option<String>,
+    pub citation: Option<Arc<str>>,
     /// The value it took.
     pub value: Value,
     /// Its type, for rendering the value.

@@ -71,8 +71,8 @@ fn trace_json(trace: &Trace, schema: &Schema) -> Json {
     if let Some(name) = name {
         out.insert("name".into(), json!(name));
     }
-    out.insert("label".into(), json!(trace.label));
-    out.insert("citation".into(), json!(trace.citation));
+    out.insert("label".into(), json!(&*trace.label));
+    out.insert("citation".into(), json!(trace.citation.as_deref()));
     out.insert("value".into(), value_json(&trace.value, &trace.ty, schema));
     let missing: Vec<Json> = trace
         .value

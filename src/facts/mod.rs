@@ -82,10 +82,10 @@ pub fn load_str(text: &str, format: Format, schema: &Schema) -> Result<Facts, Ve
         Ok(Facts {
             root,
             as_of: reader.as_of,
-            warnings: reader.warnings,
+            warnings: std::mem::take(&mut reader.warnings),
         })
     } else {
-        Err(reader.errors)
+        Err(std::mem::take(&mut reader.errors))
     }
 }
 

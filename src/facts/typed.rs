@@ -44,6 +44,29 @@ pub(super) struct Reader<'s> {
     /// Whether the document is YAML: the key `<<` is then a merge key,
     /// which is refused, and a number with a leading zero arrives as text.
     yaml: bool,
+    /// The fields of the records being read, innermost last: each record
+    /// uses the slots above where it started, so nested records share one
+    /// buffer and a record costs one allocation, its own.
+    fields: Vec<Option<Value>>,
+    /// The elements of the lists being read, the same way.
+    elements: Vec<Value>,
+}
+
+thread_local! {
+    /// Each thread's reading buffers, kept between documents.
+    static BUFFERS: std::cell::Cell<(Vec<Option<Value>>, Vec<Value>)> =
+        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        // Hand the (emptied) buffers back for the thread's next document.
+        let mut fields = std::mem::take(&mut self.fields);
+        let mut elements = std::mem::take(&mut self.elements);
+        fields.clear();
+        elements.clear();
+        BUFFERS.with(|b| b.set((fields, elements)));
+    }
 }
 
 /// What the top level of the document held.
@@ -56,6 +79,7 @@ pub(super) enum Root {
 
 impl<'s> Reader<'s> {
     pub fn new(schema: &'s Schema, absent: Option<&'s Absent>, yaml: bool) -> Self {
+        let (fields, elements) = BUFFERS.with(|b| b.take());
         Self {
             yaml,
             schema,
@@ -64,6 +88,8 @@ impl<'s> Reader<'s> {
             errors: Vec::new(),
             warnings: Vec::new(),
             as_of: None,
+            fields,
+            elements,
         }
     }
 
@@ -316,26 +342,53 @@ impl<'s> Reader<'s> {
         let fields: &'s [FieldInfo] = id
             .and_then(|id| schema.record(id))
             .map_or(&[], |r| r.fields.as_slice());
-        let mut values: Vec<Option<Value>> = fields.iter().map(|_| None).collect();
+        let base = self.fields.len();
+        self.fields.resize(base + fields.len(), None);
+        let result = self.record_entries(fields, root, &mut map, base);
+        let record = match result {
+            Ok(()) => Ok(self.finish_record(fields, base)),
+            Err(e) => Err(e),
+        };
+        self.fields.truncate(base);
+        record
+    }
+
+    /// Reads the entries of a record whose fields are at `base` on.
+    fn record_entries<'de, A: MapAccess<'de>>(
+        &mut self,
+        fields: &'s [FieldInfo],
+        root: bool,
+        map: &mut A,
+        base: usize,
+    ) -> Result<(), A::Error> {
         let mut others: Vec<String> = Vec::new();
         let yaml = self.yaml;
-        while let Some(key) = map.next_key_seed(KeySeed { fields, root, yaml })? {
+        let mut from = 0;
+        while let Some(key) = map.next_key_seed(KeySeed {
+            fields,
+            root,
+            yaml,
+            from,
+        })? {
             match key {
                 Key::Field(slot) => {
-                    let (Some(field), Some(place)) = (fields.get(slot), values.get_mut(slot))
-                    else {
+                    from = slot + 1;
+                    let Some(field) = fields.get(slot) else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
-                    if place.is_some() {
+                    if self.fields.get(base + slot).is_some_and(Option::is_some) {
                         return Err(self.twice(&field.name));
                     }
                     self.enter(field, slot);
-                    *place = Some(map.next_value_seed(ValueSeed {
+                    let value = map.next_value_seed(ValueSeed {
                         reader: &mut *self,
                         ty: &field.ty,
-                    })?);
+                    })?;
                     self.path.pop();
+                    if let Some(place) = self.fields.get_mut(base + slot) {
+                        *place = Some(value);
+                    }
                 }
                 Key::AsOf => {
                     if others.iter().any(|k| k == "as_of") {
@@ -359,32 +412,36 @@ impl<'s> Reader<'s> {
                 }
             }
         }
-        Ok(self.finish_record(fields, values))
+        Ok(())
     }
 
     /// The record from the fields read; a field left out takes its shared
     /// absent value when the record's path has one.
-    fn finish_record(&mut self, fields: &'s [FieldInfo], values: Vec<Option<Value>>) -> Value {
+    fn finish_record(&mut self, fields: &'s [FieldInfo], base: usize) -> Value {
         let template: &[Value] = match self.here().map(|a| &a.value) {
             Some(Value::Record(items)) => items,
             _ => &[],
         };
+        let mut values = std::mem::take(&mut self.fields);
         // Collected straight into the shared slice: one allocation.
         let record: Arc<[Value]> = fields
             .iter()
-            .zip(values)
+            .zip(values.get_mut(base..).unwrap_or_default().iter_mut())
             .enumerate()
-            .map(|(slot, (field, value))| match (value, template.get(slot)) {
-                (Some(value), _) => value,
-                (None, Some(absent)) => absent.clone(),
-                (None, None) => {
-                    self.enter(field, slot);
-                    let value = self.absent(&field.ty);
-                    self.path.pop();
-                    value
-                }
-            })
+            .map(
+                |(slot, (field, value))| match (value.take(), template.get(slot)) {
+                    (Some(value), _) => value,
+                    (None, Some(absent)) => absent.clone(),
+                    (None, None) => {
+                        self.enter(field, slot);
+                        let value = self.absent(&field.ty);
+                        self.path.pop();
+                        value
+                    }
+                },
+            )
             .collect();
+        self.fields = values;
         Value::Record(record)
     }
 
@@ -393,17 +450,30 @@ impl<'s> Reader<'s> {
         element: &'s Type,
         mut seq: A,
     ) -> Result<Value, A::Error> {
-        let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        let base = self.elements.len();
+        let result = self.list_elements(element, &mut seq, base);
+        let list = result.map(|()| Value::List(self.elements.drain(base..).collect()));
+        self.elements.truncate(base);
+        list
+    }
+
+    /// Reads a list's elements onto the buffer, from `base` on.
+    fn list_elements<'de, A: SeqAccess<'de>>(
+        &mut self,
+        element: &'s Type,
+        seq: &mut A,
+        base: usize,
+    ) -> Result<(), A::Error> {
         loop {
-            self.path.push(Step::Index(values.len()));
+            self.path.push(Step::Index(self.elements.len() - base));
             let next = seq.next_element_seed(ValueSeed {
                 reader: &mut *self,
                 ty: element,
             })?;
             self.path.pop();
             match next {
-                Some(value) => values.push(value),
-                None => return Ok(Value::List(Arc::from(values))),
+                Some(value) => self.elements.push(value),
+                None => return Ok(()),
             }
         }
     }

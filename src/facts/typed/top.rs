@@ -78,6 +78,9 @@ pub(super) struct KeySeed<'f> {
     pub(super) root: bool,
     /// A YAML document, where `<<` is a merge key.
     pub(super) yaml: bool,
+    /// Where to start looking: the slot after the previous key's, so keys
+    /// written in declared order are each found at the first try.
+    pub(super) from: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -99,7 +102,14 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         if self.yaml && v == "<<" {
             return Err(E::custom(super::MERGE_KEY));
         }
-        if let Some(slot) = self.fields.iter().position(|f| f.name == v) {
+        let from = self.from.min(self.fields.len());
+        let (before, after) = self.fields.split_at(from);
+        let found = after
+            .iter()
+            .position(|f| f.name == v)
+            .map(|i| i + from)
+            .or_else(|| before.iter().position(|f| f.name == v));
+        if let Some(slot) = found {
             return Ok(Key::Field(slot));
         }
         if self.root && v == "as_of" {
