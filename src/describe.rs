@@ -5,7 +5,8 @@ mod json_schema;
 pub use json_schema::json_schema;
 
 use crate::check::{Checked, CheckedDefinition, DefId, FieldInfo, Node, NodeKind, Schema, Type};
-use serde_json::{Map, Value as Json, json};
+use crate::json::{Json, Map};
+use crate::object;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -184,12 +185,12 @@ pub fn describe_json(checked: &Checked) -> Json {
             .into_iter()
             .map(|read| field_json(schema, "path", read.path, read.field))
             .collect();
-        let entry = json!({
-            "type": schema.display(&definition.ty),
-            "label": definition.label,
-            "citation": definition.citation,
-            "facts": facts,
-        });
+        let entry = object! {
+            "type" => schema.display(&definition.ty),
+            "label" => &definition.label,
+            "citation" => &definition.citation,
+            "facts" => facts,
+        };
         decisions.insert(definition.name.clone(), entry);
     }
     let mut records = Map::new();
@@ -199,30 +200,30 @@ pub fn describe_json(checked: &Checked) -> Json {
             .iter()
             .map(|field| field_json(schema, "name", &field.name, field))
             .collect();
-        records.insert(name.to_owned(), json!({ "fields": fields }));
+        records.insert(name, object! { "fields" => fields });
     }
     let mut enums = Map::new();
     for info in &schema.enums {
-        let entry = json!({ "description": info.doc, "values": info.variants });
+        let entry = object! { "description" => &info.doc, "values" => &info.variants };
         enums.insert(info.name.clone(), entry);
     }
-    json!({
-        "policy": header.name.text,
-        "title": header.title,
-        "jurisdiction": header.jurisdiction,
-        "source": header.source,
-        "effective": header.effective.to_string(),
-        "decisions": decisions,
-        "records": records,
-        "enums": enums,
-    })
+    object! {
+        "policy" => &header.name.text,
+        "title" => &header.title,
+        "jurisdiction" => &header.jurisdiction,
+        "source" => &header.source,
+        "effective" => header.effective.to_string(),
+        "decisions" => decisions,
+        "records" => records,
+        "enums" => enums,
+    }
 }
 
 /// `{key: name, "type", "description"}` for a field or a fact read.
 fn field_json(schema: &Schema, key: &str, name: &str, field: &FieldInfo) -> Json {
     let mut out = Map::new();
-    out.insert(key.to_owned(), json!(name));
-    out.insert("type".to_owned(), json!(schema.display(&field.ty)));
-    out.insert("description".to_owned(), json!(field.doc));
+    out.insert(key, name);
+    out.insert("type", schema.display(&field.ty));
+    out.insert("description", &field.doc);
     Json::Object(out)
 }

@@ -39,10 +39,13 @@
 //! → [`Determination`] ([`eval`], reached only through the engine).
 
 pub mod ast;
+#[cfg(feature = "cli")]
 pub mod atomic;
 pub mod batch;
+#[cfg(feature = "yaml")]
 pub mod cases;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod decimal;
 pub mod describe;
@@ -52,6 +55,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod imports;
+pub mod json;
 pub mod pretty;
 pub mod source;
 pub mod suggest;

@@ -83,10 +83,20 @@ struct Outcome {
     value: Json,
     missing: Json,
     criteria: BTreeMap<String, Json>,
+    /// The value as the JSON output writes it, keys in declared order.
+    shown: String,
 }
 
 fn outcome(policy: &Checked, determination: &Determination) -> Outcome {
-    let json = explain::to_json(policy, determination);
+    let ordered = explain::to_json(policy, determination);
+    let shown = ordered
+        .get("decisions")
+        .and_then(|d| d.as_object())
+        .and_then(|d| d.iter().next())
+        .and_then(|(_, d)| d.get("value"))
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let json = ordered.to_value();
     let decision = json["decisions"]
         .as_object()
         .unwrap()
@@ -105,6 +115,7 @@ fn outcome(policy: &Checked, determination: &Determination) -> Outcome {
         value: decision["value"].clone(),
         missing: decision["missing"].clone(),
         criteria,
+        shown,
     }
 }
 
@@ -117,7 +128,7 @@ fn collect(trace: &Trace, prefix: String, policy: &Checked, out: &mut BTreeMap<S
             TraceKind::Rule(name) | TraceKind::Decision(name) => name.clone(),
             TraceKind::Criterion => format!("{prefix} / {}", child.label),
         };
-        let value = explain::value_json(&child.value, &child.ty, policy.schema());
+        let value = explain::value_json(&child.value, &child.ty, policy.schema()).to_value();
         out.insert(path.clone(), value);
         collect(child, path, policy, out);
     }
@@ -231,7 +242,7 @@ fn run_table(path: &Path, coverage: &mut BTreeMap<String, Coverage>) {
         } else {
             " (changed as the table says)"
         };
-        report.push_str(&format!("{}{changed} = {}\n", case.facts, base.value));
+        report.push_str(&format!("{}{changed} = {}\n", case.facts, base.shown));
         for flip in &case.flips {
             let after = evaluate(&policy, &table.decision, &apply(&base_facts, flip));
             // A flip with a stated value must give it (it may be the base
@@ -267,7 +278,7 @@ fn run_table(path: &Path, coverage: &mut BTreeMap<String, Coverage>) {
             }
             report.push_str(&format!(
                 "  {} -> {} (missing {})\n",
-                flip.why, after.value, after.missing
+                flip.why, after.shown, after.missing
             ));
         }
     }

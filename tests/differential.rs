@@ -64,7 +64,7 @@ fn production(text: &str, facts_text: &str) -> Option<Answer> {
                 missing.dedup();
                 (
                     d.name().to_owned(),
-                    explain::value_json(&d.value, d.ty(), checked.schema()),
+                    explain::value_json(&d.value, d.ty(), checked.schema()).to_value(),
                     missing,
                 )
             })

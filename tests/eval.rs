@@ -45,7 +45,7 @@ fn imr_examples() {
 fn admission(name: &str) -> (String, Vec<String>) {
     let policy = common::policy(Path::new("policies/mn_irts.policy"));
     let evaluated = common::evaluate(&policy, &Path::new("examples/irts/admission").join(name));
-    let json = evaluated.prepared.json(&evaluated.determination);
+    let json = evaluated.prepared.json(&evaluated.determination).to_value();
     let decision = &json["decisions"]["admission"];
     let missing = decision["missing"]
         .as_array()

@@ -366,7 +366,7 @@ fn mutate(value: &mut Json, route: &[usize], change: &Change) {
             let i = index % map.len();
             let key = map.keys().nth(i).cloned().unwrap_or_default();
             if stop_here && matches!(change, Change::Remove) {
-                map.shift_remove(&key);
+                map.remove(&key);
             } else if let Some(child) = map.get_mut(&key) {
                 mutate(child, if stop_here { &[] } else { rest }, change);
             }
@@ -405,7 +405,7 @@ fn facts_pipeline(text: &str, format: facts::Format) -> Result<(), TestCaseError
         .unwrap_or(syntax::parse_date("2026-03-01").expect("date"));
     if let Ok(determination) = prepared.evaluate(&facts, as_of, None) {
         let _ = prepared.human(&determination, false);
-        let _ = prepared.json(&determination);
+        let _ = prepared.json(&determination).to_value();
     }
     Ok(())
 }

@@ -30,7 +30,7 @@ fn evaluate(body: &str, facts_json: &str) -> (Prepared, Result<Determination, Er
 fn run(body: &str, facts_json: &str) -> (serde_json::Value, Vec<String>) {
     let (prepared, result) = evaluate(body, facts_json);
     let result = result.unwrap();
-    let json = prepared.json(&result);
+    let json = prepared.json(&result).to_value();
     let decision = &json["decisions"]["d"];
     let missing = decision["missing"]
         .as_array()

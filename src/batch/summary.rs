@@ -1,7 +1,7 @@
 //! The end-of-run summary of a batch: records, errors, and how many times
 //! each decision came out each way.
 
-use serde_json::{Map, Value as Json};
+use crate::json::{Json, Map};
 use std::fmt;
 
 /// At most this many distinct values are counted per decision; the rest are
@@ -56,11 +56,11 @@ impl Summary {
     /// The summary as one JSON object: `{"records", "errors", "decisions":
     /// {name: {value: count}}}`, values most frequent first.
     pub fn to_json(&self) -> Json {
-        let decisions: Map<String, Json> = self
+        let decisions: Map = self
             .decisions
             .iter()
             .map(|d| {
-                let counts: Map<String, Json> = d
+                let counts: Map = d
                     .sorted()
                     .into_iter()
                     .map(|(value, n)| (value.to_owned(), Json::from(n)))
@@ -69,9 +69,9 @@ impl Summary {
             })
             .collect();
         let mut out = Map::new();
-        out.insert("records".into(), Json::from(self.records));
-        out.insert("errors".into(), Json::from(self.errors));
-        out.insert("decisions".into(), Json::Object(decisions));
+        out.insert("records", Json::from(self.records));
+        out.insert("errors", Json::from(self.errors));
+        out.insert("decisions", Json::Object(decisions));
         Json::Object(out)
     }
 }

@@ -10,6 +10,8 @@
 )]
 
 use super::*;
+// Result lines read back as serde_json reads them.
+use serde_json::Value as Json;
 
 const POLICY: &str = r#"
 policy adult

@@ -98,7 +98,7 @@ fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, Criterio
             record_values(trace, out, &mut seen);
         }
     }
-    let values = |d: &Determination| -> Vec<serde_json::Value> {
+    let values = |d: &Determination| -> Vec<crate::json::Json> {
         d.decisions
             .iter()
             .map(|r| explain::value_json(&r.value, r.ty(), checked.schema()))

@@ -128,7 +128,7 @@ impl Case {
             };
             parent
                 .as_object_mut()
-                .and_then(|o| o.shift_remove(key))
+                .and_then(|o| o.remove(key))
                 .ok_or_else(|| format!("`remove`: the facts have no `{path}`"))?;
         }
         Ok(facts)

@@ -173,7 +173,8 @@ fn no_decision(checked: &Checked, name: &str) -> String {
 }
 
 fn outcome(checked: &Checked, case: &Case, result: DecisionResult) -> DecisionOutcome {
-    let actual = explain::value_json(&result.value, result.ty(), checked.schema());
+    // Compared with what the case file says, read as serde_json reads it.
+    let actual = explain::value_json(&result.value, result.ty(), checked.schema()).to_value();
     DecisionOutcome {
         name: result.name().to_owned(),
         expected: case

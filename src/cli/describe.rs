@@ -33,7 +33,7 @@ pub(crate) fn describe(
     Outcome::Success
 }
 
-fn pretty(json: &serde_json::Value) -> String {
+fn pretty(json: &crate::json::Json) -> String {
     let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
     text.push('\n');
     text

@@ -8,7 +8,7 @@
 
 use crate::check::Checked;
 use crate::check::{EnumId, FieldInfo, RecordId, Schema, Type};
-use serde_json::{Map, Value as Json, json};
+use crate::json::{Json, Map};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -24,7 +24,7 @@ pub fn json_schema(checked: &Checked) -> Json {
     let mut properties = Map::new();
     let mut as_of = object([(
         "description",
-        json!("The date to evaluate as of; the command line's --as-of overrides it"),
+        Json::from("The date to evaluate as of; the command line's --as-of overrides it"),
     )]);
     as_of.extend(date_schema());
     properties.insert("as_of".to_owned(), Json::Object(as_of));
@@ -32,17 +32,17 @@ pub fn json_schema(checked: &Checked) -> Json {
         properties.insert(field.name.clone(), property(schema, field));
     }
     let mut out = Map::new();
-    out.insert("$schema".to_owned(), json!(DRAFT));
-    out.insert("title".to_owned(), json!(header.title));
+    out.insert("$schema".to_owned(), Json::from(DRAFT));
+    out.insert("title".to_owned(), Json::from(&header.title));
     let description = format!(
         "The facts policy {} reads ({}). A key left out or null means the fact is unknown; \
          keys the policy does not declare are allowed (policyc warns about them).",
         header.name.text, header.source
     );
-    out.insert("description".to_owned(), json!(description));
-    out.insert("type".to_owned(), json!("object"));
+    out.insert("description".to_owned(), Json::from(description));
+    out.insert("type".to_owned(), Json::from("object"));
     out.insert("properties".to_owned(), Json::Object(properties));
-    out.insert("additionalProperties".to_owned(), json!(true));
+    out.insert("additionalProperties".to_owned(), Json::from(true));
     let defs = definitions(schema);
     if !defs.is_empty() {
         out.insert("$defs".to_owned(), Json::Object(defs));
@@ -54,26 +54,26 @@ pub fn json_schema(checked: &Checked) -> Json {
 fn property(schema: &Schema, field: &FieldInfo) -> Json {
     let mut out = Map::new();
     if let Some(doc) = &field.doc {
-        out.insert("description".to_owned(), json!(doc));
+        out.insert("description".to_owned(), Json::from(doc));
     }
     out.extend(type_schema(schema, &field.ty));
     Json::Object(out)
 }
 
 /// The schema of a value of type `ty`, `null` included.
-fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
+fn type_schema(schema: &Schema, ty: &Type) -> Map {
     match ty {
         Type::Bool => nullable("boolean"),
         Type::Integer => nullable("integer"),
         // A number, or text for more digits than a JSON number keeps.
         Type::Decimal => object([
-            ("type", json!(["number", "string", "null"])),
-            ("pattern", json!(DECIMAL_PATTERN)),
+            ("type", Json::from(vec!["number", "string", "null"])),
+            ("pattern", Json::from(DECIMAL_PATTERN)),
         ]),
         Type::Text => nullable("string"),
         Type::Date => date_schema(),
         // Facts cannot be declared as lengths of time; only unknown fits.
-        Type::Duration(_) => object([("type", json!("null"))]),
+        Type::Duration(_) => object([("type", Json::from("null"))]),
         Type::Enum(id) => match schema.enumeration(*id) {
             Some(info) => reference(&info.name),
             None => Map::new(),
@@ -86,7 +86,7 @@ fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
             None => Map::new(),
         },
         Type::List(element) => object([
-            ("type", json!(["array", "null"])),
+            ("type", Json::from(vec!["array", "null"])),
             ("items", Json::Object(type_schema(schema, element))),
         ]),
     }
@@ -95,46 +95,46 @@ fn type_schema(schema: &Schema, ty: &Type) -> Map<String, Json> {
 /// A decimal written as text: `"1500.25"`, `"-2.5e-3"`.
 const DECIMAL_PATTERN: &str = "^[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$";
 
-fn nullable(json_type: &str) -> Map<String, Json> {
-    object([("type", json!([json_type, "null"]))])
+fn nullable(json_type: &str) -> Map {
+    object([("type", Json::from(vec![json_type, "null"]))])
 }
 
-fn date_schema() -> Map<String, Json> {
+fn date_schema() -> Map {
     object([
-        ("type", json!(["string", "null"])),
-        ("format", json!("date")),
-        ("pattern", json!(DATE_PATTERN)),
+        ("type", Json::from(vec!["string", "null"])),
+        ("format", Json::from("date")),
+        ("pattern", Json::from(DATE_PATTERN)),
     ])
 }
 
-fn reference(name: &str) -> Map<String, Json> {
-    object([("$ref", json!(format!("#/$defs/{name}")))])
+fn reference(name: &str) -> Map {
+    object([("$ref", Json::from(format!("#/$defs/{name}")))])
 }
 
 /// An object with these fields; unknown keys are allowed, as in the loader.
-fn record_schema(schema: &Schema, fields: &[FieldInfo]) -> Map<String, Json> {
-    let properties: Map<String, Json> = fields
+fn record_schema(schema: &Schema, fields: &[FieldInfo]) -> Map {
+    let properties: Map = fields
         .iter()
         .map(|field| (field.name.clone(), property(schema, field)))
         .collect();
     object([
-        ("type", json!(["object", "null"])),
+        ("type", Json::from(vec!["object", "null"])),
         ("properties", Json::Object(properties)),
-        ("additionalProperties", json!(true)),
+        ("additionalProperties", Json::from(true)),
     ])
 }
 
-fn enum_schema(values: &[String]) -> Map<String, Json> {
-    let mut allowed: Vec<Json> = values.iter().map(|v| json!(v)).collect();
+fn enum_schema(values: &[String]) -> Map {
+    let mut allowed: Vec<Json> = values.iter().map(Json::from).collect();
     // `enum` is checked apart from `type`, so null must be listed here too.
     allowed.push(Json::Null);
     object([
-        ("type", json!(["string", "null"])),
+        ("type", Json::from(vec!["string", "null"])),
         ("enum", Json::Array(allowed)),
     ])
 }
 
-fn object<const N: usize>(entries: [(&str, Json); N]) -> Map<String, Json> {
+fn object<const N: usize>(entries: [(&str, Json); N]) -> Map {
     entries
         .into_iter()
         .map(|(key, value)| (key.to_owned(), value))
@@ -143,7 +143,7 @@ fn object<const N: usize>(entries: [(&str, Json); N]) -> Map<String, Json> {
 
 /// `$defs`: the named records, then the enumerations, that the facts use,
 /// each in declared order.
-fn definitions(schema: &Schema) -> Map<String, Json> {
+fn definitions(schema: &Schema) -> Map {
     let (records, enums) = reachable(schema);
     let mut defs = Map::new();
     for (index, record) in schema.records.iter().enumerate() {
@@ -157,7 +157,7 @@ fn definitions(schema: &Schema) -> Map<String, Json> {
         if enums.get(index).copied().unwrap_or(false) {
             let mut body = Map::new();
             if let Some(doc) = &info.doc {
-                body.insert("description".to_owned(), json!(doc));
+                body.insert("description".to_owned(), Json::from(doc));
             }
             body.extend(enum_schema(&info.variants));
             defs.insert(info.name.clone(), Json::Object(body));

@@ -331,7 +331,8 @@ impl Prepared {
     }
 
     /// Evaluates with the criterion written at `flip` negated, to measure
-    /// whether it decides the outcome.
+    /// whether it decides the outcome (for the cases runner's coverage).
+    #[cfg(feature = "yaml")]
     pub(crate) fn evaluate_flipping(
         &self,
         facts: &Facts,
@@ -360,7 +361,7 @@ impl Prepared {
     }
 
     /// The determination as JSON (see the output reference).
-    pub fn json(&self, determination: &Determination) -> serde_json::Value {
+    pub fn json(&self, determination: &Determination) -> crate::json::Json {
         explain::to_json(self.checked(determination), determination)
     }
 

@@ -2,8 +2,9 @@
 
 use crate::check::{Checked, Schema, Type};
 use crate::eval::{DecisionResult, Determination, Trace, TraceKind};
+use crate::json::{Json, Map};
+use crate::object;
 use crate::value::Value;
-use serde_json::{Map, Value as Json, json};
 
 /// The determination as JSON: `{"policy", "title", "as_of", "decisions": {name:
 /// {"value", "missing", "label", "citation", "trace"?}}}`.
@@ -14,48 +15,45 @@ pub fn to_json(checked: &Checked, determination: &Determination) -> Json {
     for decision in &determination.decisions {
         decisions.insert(decision.name().to_owned(), decision_json(decision, schema));
     }
-    let mut out = json!({
-        "policy": header.name.text,
-        "title": header.title,
-        "jurisdiction": header.jurisdiction,
-        "source": header.source,
-        "effective": header.effective.to_string(),
-        "as_of": determination.as_of.to_string(),
-    });
+    let mut out = object! {
+        "policy" => &header.name.text,
+        "title" => &header.title,
+        "jurisdiction" => &header.jurisdiction,
+        "source" => &header.source,
+        "effective" => header.effective.to_string(),
+        "as_of" => determination.as_of.to_string(),
+    };
     if let (Some(version), Json::Object(map)) = (checked.version(), &mut out) {
         map.insert(
-            "version".into(),
-            json!({
-                "name": version.name,
-                "effective": version.effective.to_string(),
-                "until": version.until.map(|d| d.to_string()),
-            }),
+            "version",
+            object! {
+                "name" => &version.name,
+                "effective" => version.effective.to_string(),
+                "until" => version.until.map(|d| d.to_string()),
+            },
         );
     }
     if let Json::Object(map) = &mut out {
-        map.insert("decisions".into(), Json::Object(decisions));
+        map.insert("decisions", Json::Object(decisions));
     }
     out
 }
 
 fn decision_json(decision: &DecisionResult, schema: &Schema) -> Json {
     let mut out = Map::new();
+    out.insert("value", value_json(&decision.value, decision.ty(), schema));
     out.insert(
-        "value".into(),
-        value_json(&decision.value, decision.ty(), schema),
-    );
-    out.insert(
-        "missing".into(),
+        "missing",
         decision
             .missing
             .iter()
             .map(|p| Json::from(p.as_ref()))
-            .collect(),
+            .collect::<Json>(),
     );
-    out.insert("label".into(), json!(decision.label()));
-    out.insert("citation".into(), json!(decision.citation()));
+    out.insert("label", decision.label());
+    out.insert("citation", decision.citation());
     if let Some(trace) = &decision.trace {
-        out.insert("trace".into(), trace_json(trace, schema));
+        out.insert("trace", trace_json(trace, schema));
     }
     Json::Object(out)
 }
@@ -67,13 +65,13 @@ fn trace_json(trace: &Trace, schema: &Schema) -> Json {
         TraceKind::Criterion => ("criterion", None),
     };
     let mut out = Map::new();
-    out.insert("kind".into(), json!(kind));
+    out.insert("kind", kind);
     if let Some(name) = name {
-        out.insert("name".into(), json!(name));
+        out.insert("name", name);
     }
-    out.insert("label".into(), json!(&*trace.label));
-    out.insert("citation".into(), json!(trace.citation.as_deref()));
-    out.insert("value".into(), value_json(&trace.value, &trace.ty, schema));
+    out.insert("label", &*trace.label);
+    out.insert("citation", trace.citation.as_deref());
+    out.insert("value", value_json(&trace.value, &trace.ty, schema));
     let missing: Vec<Json> = trace
         .value
         .deep_missing()
@@ -81,19 +79,21 @@ fn trace_json(trace: &Trace, schema: &Schema) -> Json {
         .iter()
         .map(|p| Json::from(p.as_ref()))
         .collect();
-    out.insert("missing".into(), Json::Array(missing));
+    out.insert("missing", Json::Array(missing));
     let reads: Vec<Json> = trace
         .reads
         .iter()
-        .map(|r| json!({"fact": r.path.as_ref(), "value": value_json(&r.value, &r.ty, schema)}))
+        .map(
+            |r| object! {"fact" => r.path.as_ref(), "value" => value_json(&r.value, &r.ty, schema)},
+        )
         .collect();
-    out.insert("reads".into(), Json::Array(reads));
+    out.insert("reads", Json::Array(reads));
     let children: Vec<Json> = trace
         .children
         .iter()
         .map(|c| trace_json(c, schema))
         .collect();
-    out.insert("children".into(), Json::Array(children));
+    out.insert("children", Json::Array(children));
     Json::Object(out)
 }
 
@@ -111,7 +111,7 @@ pub fn value_json(value: &Value, ty: &Type, schema: &Schema) -> Json {
                 .record(*id)
                 .map(|r| r.fields.as_slice())
                 .unwrap_or(&[]);
-            let object: Map<String, Json> = names
+            let object: Map = names
                 .iter()
                 .zip(fields.iter())
                 .map(|(f, v)| (f.name.clone(), value_json(v, &f.ty, schema)))

@@ -35,6 +35,17 @@ pub enum FactsError {
         #[label("merge key")]
         span: Span,
     },
+    /// YAML facts given to a library built without the `yaml` feature.
+    #[error("this build of policyc reads JSON facts only")]
+    #[diagnostic(
+        code(policyc::facts::no_yaml),
+        help("give the facts as JSON, or build policyc with the `yaml` feature")
+    )]
+    NoYaml {
+        /// The whole file.
+        #[label("YAML facts")]
+        span: Span,
+    },
     /// A file with nothing in it but white space.
     #[error("the facts file is empty")]
     #[diagnostic(

@@ -107,6 +107,11 @@ fn read(text: &str, format: Format, reader: &mut typed::Reader) -> Result<typed:
                 message: strip_position(&e.to_string()),
             }
         }),
+        #[cfg(not(feature = "yaml"))]
+        Format::Yaml => Err(FactsError::NoYaml {
+            span: Span::new(0, text.len()),
+        }),
+        #[cfg(feature = "yaml")]
         Format::Yaml => reader
             .root(serde_yaml_ng::Deserializer::from_str(text))
             .map_err(|e| {
