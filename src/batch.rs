@@ -166,5 +166,24 @@ fn add_warnings(json: &mut Json, warnings: &[facts::FactsWarning]) {
     }
 }
 
+/// The output line for input line `line` (1-based): the result with
+/// `"line"` as its first key, or the error line.
+pub fn result_line(line: u64, result: Result<Json, LineError>) -> String {
+    match result {
+        Ok(json) => with_line(line, json).to_string(),
+        Err(error) => error.to_json(line).to_string(),
+    }
+}
+
+/// The document with `"line"` as its first key.
+fn with_line(line: u64, json: Json) -> Json {
+    let mut out = Map::new();
+    out.insert("line", Json::from(line));
+    if let Json::Object(map) = json {
+        out.extend(map);
+    }
+    Json::Object(out)
+}
+
 #[cfg(all(test, feature = "parallel"))]
 mod tests;

@@ -57,6 +57,8 @@ pub mod facts;
 pub mod imports;
 pub mod json;
 pub mod pretty;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

@@ -2,7 +2,7 @@
 //! evaluated on a rayon pool and written in order, overlapping.
 
 use super::{Batch, CHUNK_LINES, LineError, MAX_LINE_BYTES, Summary};
-use crate::json::{Json, Map};
+use crate::json::Json;
 use rayon::prelude::*;
 use std::io::{self, BufRead, Write};
 use thiserror::Error;
@@ -240,26 +240,11 @@ fn render(batch: &Batch, line: u64, raw: &RawLine) -> Rendered {
         .as_ref()
         .map_err(Clone::clone)
         .and_then(|text| batch.evaluate_line(text));
-    match result {
-        Ok(json) => Rendered {
-            values: Some(decision_values(&json)),
-            text: with_line(line, json).to_string(),
-        },
-        Err(error) => Rendered {
-            text: error.to_json(line).to_string(),
-            values: None,
-        },
+    let values = result.as_ref().ok().map(decision_values);
+    Rendered {
+        text: super::result_line(line, result),
+        values,
     }
-}
-
-/// The document with `"line"` as its first key.
-fn with_line(line: u64, json: Json) -> Json {
-    let mut out = Map::new();
-    out.insert("line", Json::from(line));
-    if let Json::Object(map) = json {
-        out.extend(map);
-    }
-    Json::Object(out)
 }
 
 /// Each decision's name and value in a result document.

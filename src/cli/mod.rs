@@ -7,6 +7,8 @@ mod error;
 mod fmt;
 mod load;
 mod run;
+#[cfg(feature = "server")]
+mod serve;
 mod test;
 
 pub use error::CliError;
@@ -61,6 +63,10 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve every policy under a folder over HTTP: the JSON API of
+    /// docs/serve.md, with an optional decision log for audit.
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
     /// Run the expected-outcome cases (`*.cases.yaml`) kept beside policies.
     Test {
         /// Cases files, or folders to search for them (default: `policies`).
@@ -69,6 +75,33 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+}
+
+/// Arguments of `policyc serve`.
+#[cfg(feature = "server")]
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The folder whose `.policy` files (at any depth) are served.
+    #[arg(long, value_name = "DIR")]
+    pub policies: PathBuf,
+    /// The address to listen on. Keep 127.0.0.1 unless a gateway in front
+    /// authenticates callers.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Append one JSON line per determination to this file, on disk before
+    /// the response is sent; the server does not start if it cannot write it.
+    #[arg(long, value_name = "FILE")]
+    pub decision_log: Option<PathBuf>,
+    /// Put the facts themselves in the decision log, not only their SHA-256
+    /// (they hold member health data).
+    #[arg(long, requires = "decision_log")]
+    pub log_facts: bool,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<std::num::NonZeroUsize>,
 }
 
 /// Arguments of `policyc eval`.
@@ -213,6 +246,8 @@ pub fn run(cli: &Cli, stdout_is_terminal: bool, stderr_is_terminal: bool) -> (Ou
         } => describe::describe(file, *json_schema, *format, &settings, &mut output),
         Command::Fmt { paths, check } => fmt::fmt(paths, *check, &settings, &mut output),
         Command::Test { paths, coverage } => test::run(paths, *coverage, &settings, &mut output),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve::serve(args, &mut output),
     };
     (outcome, output)
 }

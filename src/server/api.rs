@@ -1,0 +1,413 @@
+//! The JSON API's handlers: policies, their descriptions and schemas, and
+//! evaluation, one member or NDJSON lines.
+
+use super::error::ApiError;
+use super::{Served, State, hex};
+use crate::batch::{self, Batch};
+use crate::engine::{Determination, Format, Options, Prepared};
+use crate::json::{Json, Map};
+use crate::object;
+use crate::source::SourceFile;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State as Shared};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+type Shared_ = Shared<Arc<State>>;
+
+/// A JSON response, pretty-printed as the command line prints.
+fn json_response(status: StatusCode, json: &Json) -> Response {
+    let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
+    text.push('\n');
+    (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+/// `GET /healthz`: the process is up.
+pub(crate) async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// `GET /readyz`: policies are loaded (the server starts only with some).
+pub(crate) async fn readyz(Shared(state): Shared_) -> Response {
+    json_response(
+        StatusCode::OK,
+        &object! { "ready" => true, "policies" => state.policies.len() },
+    )
+}
+
+/// Any other path.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; see GET /v1/policies",
+    )
+}
+
+/// `GET /v1/policies`: what each served policy is, and its content hash.
+pub(crate) async fn list(Shared(state): Shared_) -> Response {
+    let policies: Vec<Json> = state.policies.values().map(|s| summary(s)).collect();
+    json_response(StatusCode::OK, &object! { "policies" => policies })
+}
+
+fn summary(served: &Served) -> Json {
+    let latest = served.policy.latest();
+    let header = latest.header();
+    let versions: Vec<Json> = served
+        .policy
+        .versions()
+        .iter()
+        .filter_map(|c| c.version())
+        .map(|v| {
+            object! {
+                "name" => &v.name,
+                "effective" => v.effective.to_string(),
+                "until" => v.until.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    let decisions: Vec<Json> = latest
+        .decisions()
+        .map(|(_, d)| Json::from(&d.name))
+        .collect();
+    object! {
+        "name" => &served.name,
+        "title" => &header.title,
+        "jurisdiction" => &header.jurisdiction,
+        "source" => &header.source,
+        "effective" => header.effective.to_string(),
+        "versions" => versions,
+        "decisions" => decisions,
+        "sha256" => &served.hash,
+    }
+}
+
+/// `GET /v1/policies/{policy}`: what `describe --format json` prints.
+pub(crate) async fn describe(Shared(state): Shared_, Path(name): Path<String>) -> Response {
+    match state.policy(&name) {
+        Ok(served) => json_response(
+            StatusCode::OK,
+            &crate::describe::describe_json(served.policy.latest()),
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /v1/policies/{policy}/schema`: the JSON Schema of its facts.
+pub(crate) async fn schema(Shared(state): Shared_, Path(name): Path<String>) -> Response {
+    match state.policy(&name) {
+        Ok(served) => json_response(
+            StatusCode::OK,
+            &crate::describe::json_schema(served.policy.latest()),
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The body of `POST …/evaluate`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvaluateRequest<'a> {
+    #[serde(borrow)]
+    facts: Option<&'a RawValue>,
+    as_of: Option<String>,
+    date_of_service: Option<String>,
+    #[serde(default)]
+    decisions: Vec<String>,
+    #[serde(default)]
+    explain: bool,
+}
+
+/// Refuses a body that is not of `wanted` content type.
+fn content_type(headers: &HeaderMap, wanted: &[&str]) -> Result<(), ApiError> {
+    let given = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = given.split(';').next().unwrap_or("").trim();
+    if wanted.iter().any(|w| essence.eq_ignore_ascii_case(w)) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "the body must be sent as {} (Content-Type was {})",
+                wanted.join(" or "),
+                if given.is_empty() { "not given" } else { given }
+            ),
+        ))
+    }
+}
+
+/// The body, or 413 past the size limit, 400 when it cannot be read.
+fn body(body: Result<Bytes, BytesRejection>, max: &str) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                "body_too_large",
+                format!("the body is larger than the server accepts ({max})"),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                rejection.body_text(),
+            )
+        }
+    })
+}
+
+fn date(field: &str, text: &str) -> Result<Date, ApiError> {
+    crate::syntax::parse_date(text).map_err(|reason| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_date",
+            format!("`{field}` is not a date YYYY-MM-DD: {text:?} ({reason})"),
+        )
+    })
+}
+
+/// The prepared decisions a request asks for: every decision (prepared at
+/// start) or the ones named.
+fn prepared(served: &Served, names: &[String], explain: bool) -> Result<Prepared, ApiError> {
+    if names.is_empty() {
+        let [quiet, explained] = &served.all;
+        return Ok(if explain { explained } else { quiet }.clone());
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    served
+        .policy
+        .prepare(&names, Options { explain })
+        .map_err(|e| ApiError::engine(&e))
+}
+
+/// `POST /v1/policies/{policy}/evaluate`: the JSON `policyc eval --format
+/// json` prints, with a `decision_id` first.
+pub(crate) async fn evaluate(
+    Shared(state): Shared_,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    match evaluate_inner(&state, &name, &headers, raw).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn evaluate_inner(
+    state: &Arc<State>,
+    name: &str,
+    headers: &HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let served = Arc::clone(state.policy(name)?);
+    content_type(headers, &["application/json"])?;
+    let bytes = body(raw, "see --max-body")?;
+    let request: EvaluateRequest = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!(
+                "the body is not an evaluation request: {e}; send {{\"facts\": {{…}}, \"as_of\": \"YYYY-MM-DD\"}}"
+            ),
+        )
+    })?;
+    let facts_text = request.facts.map(RawValue::get).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "no_facts",
+            "the body has no \"facts\": send the member's facts as an object",
+        )
+    })?;
+    let as_of = match &request.as_of {
+        Some(text) => date("as_of", text)?,
+        None => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_as_of",
+                "no as-of date: give \"as_of\": \"YYYY-MM-DD\"; evaluation needs the date it is made as of",
+            ));
+        }
+    };
+    let date_of_service = request
+        .date_of_service
+        .as_deref()
+        .map(|t| date("date_of_service", t))
+        .transpose()?;
+    let prepared = prepared(&served, &request.decisions, request.explain)?;
+    let source = SourceFile::new("facts", facts_text);
+    let facts = served
+        .policy
+        .facts(&source, Format::Json)
+        .map_err(|d| ApiError::facts(&d))?;
+    let determination = prepared
+        .evaluate(&facts, as_of, date_of_service)
+        .map_err(|e| ApiError::engine(&e))?;
+    let decision_id = uuid::Uuid::now_v7().to_string();
+    if let Some(log) = &state.log {
+        let line = log_line(
+            &decision_id,
+            &served,
+            &request,
+            &determination,
+            &prepared,
+            facts_text,
+            state.log_facts,
+        );
+        let log = log.clone();
+        let written = tokio::task::spawn_blocking(move || log.append(&line)).await;
+        if !matches!(written, Ok(Ok(()))) {
+            // The determination is not given out unlogged.
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "decision_log_unavailable",
+                "the decision could not be written to the audit log; try again",
+            ));
+        }
+    }
+    let mut response = Map::new();
+    response.insert("decision_id", decision_id);
+    if let Json::Object(map) = prepared.json(&determination) {
+        response.extend(map);
+    }
+    Ok(json_response(StatusCode::OK, &Json::Object(response)))
+}
+
+/// One decision-log line: who decided what, on which policy and version,
+/// as of when, and a digest of the facts (the facts themselves only when
+/// asked, since they hold member health data).
+fn log_line(
+    decision_id: &str,
+    served: &Served,
+    request: &EvaluateRequest,
+    determination: &Determination,
+    prepared: &Prepared,
+    facts: &str,
+    with_facts: bool,
+) -> String {
+    // Canonical facts: keys sorted, no white space.
+    let canonical = serde_json::from_str::<serde_json::Value>(facts)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| facts.to_owned());
+    let digest = hex(&Sha256::digest(canonical.as_bytes()));
+    let checked = prepared.checked(determination);
+    let results: Map = determination
+        .decisions
+        .iter()
+        .map(|d| {
+            let value = crate::explain::value_json(&d.value, d.ty(), checked.schema());
+            let missing: Vec<Json> = d.missing.iter().map(|m| Json::from(m.as_ref())).collect();
+            (
+                d.name().to_owned(),
+                object! { "value" => value, "missing" => missing },
+            )
+        })
+        .collect();
+    let mut line = Map::new();
+    line.insert("decision_id", decision_id);
+    line.insert("time", jiff::Timestamp::now().to_string());
+    line.insert("policy", served.name.as_str());
+    line.insert("policy_sha256", served.hash.as_str());
+    line.insert("version", determination.version.as_deref());
+    line.insert("as_of", determination.as_of.to_string());
+    line.insert("date_of_service", request.date_of_service.as_deref());
+    line.insert("decisions_asked", Json::from(request.decisions.clone()));
+    line.insert("results", results);
+    line.insert("facts_sha256", digest);
+    if with_facts {
+        let facts = serde_json::from_str::<serde_json::Value>(facts)
+            .map(|v| super::error::from_value(&v))
+            .unwrap_or(Json::Null);
+        line.insert("facts", facts);
+    }
+    Json::Object(line).to_string()
+}
+
+/// The query of `POST …/evaluate/batch`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BatchQuery {
+    as_of: Option<String>,
+    date_of_service: Option<String>,
+    /// Comma-separated decision names.
+    decisions: Option<String>,
+    #[serde(default)]
+    explain: bool,
+}
+
+/// `POST /v1/policies/{policy}/evaluate/batch`: NDJSON in, NDJSON out, one
+/// line per line in order, as `policyc eval --batch` writes them.
+pub(crate) async fn batch(
+    Shared(state): Shared_,
+    Path(name): Path<String>,
+    query: Result<Query<BatchQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    match batch_inner(&state, &name, query, &headers, raw).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn batch_inner(
+    state: &Arc<State>,
+    name: &str,
+    query: Result<Query<BatchQuery>, axum::extract::rejection::QueryRejection>,
+    headers: &HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let served = Arc::clone(state.policy(name)?);
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
+    content_type(headers, &["application/x-ndjson", "application/jsonl"])?;
+    let bytes = body(raw, "see --max-body")?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "not_text",
+            "the body is not UTF-8 text",
+        )
+    })?;
+    let options = batch::Options {
+        as_of: query
+            .as_of
+            .as_deref()
+            .map(|t| date("as_of", t))
+            .transpose()?,
+        date_of_service: query
+            .date_of_service
+            .as_deref()
+            .map(|t| date("date_of_service", t))
+            .transpose()?,
+        decisions: query
+            .decisions
+            .map(|d| d.split(',').map(|n| n.trim().to_owned()).collect())
+            .unwrap_or_default(),
+        explain: query.explain,
+    };
+    let runner = Batch::new(&served.policy, options)
+        .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_decision", e.to_string()))?;
+    let mut out = String::new();
+    for (index, line) in text.lines().enumerate() {
+        let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
+        out.push_str(&batch::result_line(number, runner.evaluate_line(line)));
+        out.push('\n');
+    }
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        out,
+    )
+        .into_response())
+}

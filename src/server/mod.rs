@@ -1,0 +1,283 @@
+//! `policyc serve`: the decision service. Every policy under a folder is
+//! loaded and checked at start; callers get over HTTP the determinations
+//! `policyc eval` prints, each logged for audit when a decision log is set.
+//!
+//! Built on the library facade only (`Policy`, `Prepared`, `batch::Batch`),
+//! on axum and tokio. Binds to 127.0.0.1 unless told otherwise;
+//! authentication is the deployment gateway's, as with OPA's server.
+
+mod api;
+mod error;
+mod log;
+
+use crate::engine::{Diagnostics, Options, Policy, Prepared};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder whose `.policy` files (at any depth) are served.
+    pub policies: PathBuf,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The decision log, if any: one JSON line per determination.
+    pub decision_log: Option<PathBuf>,
+    /// Whether log lines carry the facts themselves (member health data);
+    /// otherwise only their SHA-256.
+    pub log_facts: bool,
+    /// The largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Evaluation threads (tokio workers).
+    pub workers: usize,
+}
+
+/// A policy being served.
+#[derive(Debug)]
+pub(crate) struct Served {
+    /// The name in its header, which is its name in URLs.
+    pub name: String,
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The checked policy.
+    pub policy: Policy,
+    /// SHA-256 of its source text (imports included), hex.
+    pub hash: String,
+    /// Every decision, prepared without and with explanations.
+    pub all: [Prepared; 2],
+}
+
+/// What the handlers share.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub policies: BTreeMap<String, Arc<Served>>,
+    pub log: Option<log::DecisionLog>,
+    pub log_facts: bool,
+}
+
+impl State {
+    /// The policy named in a URL, or the 404 listing those served.
+    pub(crate) fn policy(&self, name: &str) -> Result<&Arc<Served>, error::ApiError> {
+        self.policies.get(name).ok_or_else(|| {
+            let names: Vec<String> = self.policies.keys().cloned().collect();
+            error::ApiError::no_policy(name, &names)
+        })
+    }
+}
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The policies folder cannot be read.
+    #[error("cannot read the policies folder `{path}`: {reason}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// No policy checked.
+    #[error("no policy under `{0}` checks; the server serves none and does not start")]
+    NothingToServe(String),
+    /// Two files declare the same policy name.
+    #[error("`{first}` and `{second}` are both policy `{name}`; a name is served once")]
+    SameName {
+        /// The name.
+        name: String,
+        /// One file.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// The decision log cannot be opened for appending.
+    #[error("cannot write the decision log `{path}`: {reason}")]
+    Log {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The address cannot be listened on, or the runtime cannot start.
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen {
+        /// The address.
+        addr: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Every `.policy` file under `dir`, in path order.
+fn policy_files(dir: &Path) -> Result<Vec<PathBuf>, ServeError> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|e| ServeError::Folder {
+            path: folder.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "policy") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Loads and checks every policy under `dir`: those that check, and the
+/// diagnostics of those that do not.
+pub(crate) fn load(dir: &Path) -> Result<(Vec<Served>, Vec<Diagnostics>), ServeError> {
+    let mut served: Vec<Served> = Vec::new();
+    let mut failed = Vec::new();
+    for path in policy_files(dir)? {
+        let policy = match Policy::from_path(&path) {
+            Ok(policy) => policy,
+            Err(diagnostics) => {
+                failed.push(diagnostics);
+                continue;
+            }
+        };
+        let name = policy.latest().header().name.text.clone();
+        if let Some(other) = served.iter().find(|s| s.name == name) {
+            return Err(ServeError::SameName {
+                name,
+                first: other.path.display().to_string(),
+                second: path.display().to_string(),
+            });
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(policy.source().text.as_bytes());
+        for (_, imported) in policy.source().imported.iter() {
+            hasher.update(imported.text.as_bytes());
+        }
+        let hash = hex(&hasher.finalize());
+        let prepare = |explain| policy.prepare(&[], Options { explain });
+        let (Ok(quiet), Ok(explained)) = (prepare(false), prepare(true)) else {
+            continue;
+        };
+        served.push(Served {
+            name,
+            path,
+            hash,
+            all: [quiet, explained],
+            policy,
+        });
+    }
+    Ok((served, failed))
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The routes, over `state`.
+pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route("/v1/policies", get(api::list))
+        .route("/v1/policies/{policy}", get(api::describe))
+        .route("/v1/policies/{policy}/schema", get(api::schema))
+        .route("/v1/policies/{policy}/evaluate", post(api::evaluate))
+        .route("/v1/policies/{policy}/evaluate/batch", post(api::batch))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(state)
+}
+
+/// Loads the policies, opens the log, listens, and serves until SIGTERM or
+/// Ctrl-C; what it serves and every policy that failed go to `report`.
+pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
+    let (served, failed) = load(&config.policies)?;
+    let style = crate::diagnostic::Style::Human { color: false };
+    for diagnostics in &failed {
+        let _ = report.write_all(diagnostics.render(style).as_bytes());
+    }
+    if served.is_empty() {
+        return Err(ServeError::NothingToServe(
+            config.policies.display().to_string(),
+        ));
+    }
+    let log = match &config.decision_log {
+        Some(path) => Some(log::DecisionLog::open(path).map_err(|e| ServeError::Log {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    for s in &served {
+        let _ = writeln!(report, "serving {} from {}", s.name, s.path.display());
+    }
+    if let Some(log) = &log {
+        let _ = writeln!(report, "decision log: {}", log.path().display());
+    }
+    let state = Arc::new(State {
+        policies: served
+            .into_iter()
+            .map(|s| (s.name.clone(), Arc::new(s)))
+            .collect(),
+        log,
+        log_facts: config.log_facts,
+    });
+    let listen_error = |reason: String| ServeError::Listen {
+        addr: config.addr.to_string(),
+        reason,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.workers.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| listen_error(e.to_string()))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| listen_error(e.to_string()))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| listen_error(e.to_string()))?;
+        let _ = writeln!(report, "listening on http://{bound}");
+        let _ = report.flush();
+        axum::serve(listener, router(state, config.max_body))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(|e| listen_error(e.to_string()))
+    })
+}
+
+/// Resolves on SIGTERM or Ctrl-C: in-flight requests then finish, and each
+/// has written its log line before answering.
+async fn shutdown() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        () = terminate => {},
+    }
+}
