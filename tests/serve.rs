@@ -1,0 +1,597 @@
+//! `policyc serve` as a caller meets it: the binary started on a free
+//! loopback port, spoken to over plain HTTP/1.1. The evaluate endpoint
+//! answers what `policyc eval --format json` prints, every error has its
+//! status and a JSON body, the decision log has a line per answer, and no
+//! request, however malformed, gets a 5xx.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on purpose"
+)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    /// Starts `policyc serve` on port 0 with `args`; waits for its address.
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2"])
+            .args(args)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("the server said where it listens")
+                .unwrap();
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                break addr.to_owned();
+            }
+        };
+        // Keep reading its standard error so it never blocks on it.
+        std::thread::spawn(move || lines.for_each(drop));
+        Server { child, addr }
+    }
+
+    /// Sends one request; returns the status and the body.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if let Some(kind) = content_type {
+            head.push_str(&format!("Content-Type: {kind}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(body);
+        let (status, body) = self.raw(&raw);
+        (status.expect("a status line"), body)
+    }
+
+    /// Sends raw bytes; returns the status (if the server answered with
+    /// one) and the body.
+    fn raw(&self, bytes: &[u8]) -> (Option<u16>, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // The write side stays open: the server would take a half-closed
+        // connection for a caller gone away.
+        let _ = stream.write_all(bytes);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok());
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    fn post_json(&self, path: &str, body: &str) -> (u16, String) {
+        self.request("POST", path, Some("application/json"), body.as_bytes())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const EVALUATE: &str = "/v1/policies/mn_irts/evaluate";
+
+/// An evaluation request for an example facts file: its facts, its as-of
+/// date, and `extra` fields.
+fn request_for(example: &str, extra: &str) -> String {
+    let text = std::fs::read_to_string(example).unwrap();
+    let mut facts: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let as_of = facts.as_object_mut().unwrap().remove("as_of").unwrap();
+    format!(r#"{{"facts": {facts}, "as_of": {as_of}{extra}}}"#)
+}
+
+fn error_code(body: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{body}"));
+    json["error"]["code"].as_str().unwrap().to_owned()
+}
+
+/// A scratch folder for this test file.
+fn scratch(name: &str) -> PathBuf {
+    common::scratch("serve", name)
+}
+
+#[test]
+fn evaluate_answers_what_eval_prints_byte_for_byte() {
+    let server = Server::start(&["--policies", "policies"]);
+    for example in [
+        "examples/irts/admission/admitted.json",
+        "examples/irts/admission/undetermined_missing_locus_level.json",
+    ] {
+        for (explain, flag) in [("", None), (r#", "explain": true"#, Some("--explain"))] {
+            let (status, body) = server.post_json(EVALUATE, &request_for(example, explain));
+            assert_eq!(status, 200, "{body}");
+            let mut args = vec![
+                "eval",
+                "policies/mn_irts.policy",
+                "--facts",
+                example,
+                "--format",
+                "json",
+            ];
+            args.extend(flag);
+            let (code, printed, _) = common::policyc(&args);
+            assert_eq!(code, 0);
+            // The one addition is the decision_id, the first key.
+            let (first, rest) = body.split_once('\n').unwrap();
+            let (id_line, rest) = rest.split_once('\n').unwrap();
+            assert!(id_line.starts_with("  \"decision_id\": \""), "{id_line}");
+            assert_eq!(format!("{first}\n{rest}"), printed, "{example} {explain}");
+        }
+    }
+    // Some decisions only, as `--decision` does.
+    let (status, body) = server.post_json(
+        EVALUATE,
+        &request_for(
+            "examples/irts/admission/admitted.json",
+            r#", "decisions": ["admission"]"#,
+        ),
+    );
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let decisions = json["decisions"].as_object().unwrap();
+    assert_eq!(decisions.keys().collect::<Vec<_>>(), ["admission"]);
+    assert_eq!(decisions["admission"]["value"], true);
+}
+
+#[test]
+fn every_refusal_has_its_status_and_a_json_error() {
+    let server = Server::start(&["--policies", "policies", "--max-body", "600"]);
+    let admitted = request_for("examples/irts/admission/admitted.json", "");
+    let small = r#"{"facts": {"recipient": {"homeless": true}}, "as_of": "2026-03-01"}"#;
+    let cases: Vec<(&str, u16, &str, (u16, String))> = vec![
+        (
+            "unknown policy",
+            404,
+            "unknown_policy",
+            server.post_json("/v1/policies/nope/evaluate", small),
+        ),
+        (
+            "unknown path",
+            404,
+            "not_found",
+            server.request("GET", "/v2/anything", None, b""),
+        ),
+        (
+            "body over --max-body",
+            413,
+            "body_too_large",
+            server.post_json(EVALUATE, &admitted),
+        ),
+        (
+            "wrong content type",
+            415,
+            "unsupported_media_type",
+            server.request("POST", EVALUATE, Some("text/plain"), small.as_bytes()),
+        ),
+        (
+            "no content type",
+            415,
+            "unsupported_media_type",
+            server.request("POST", EVALUATE, None, small.as_bytes()),
+        ),
+        (
+            "not JSON",
+            400,
+            "invalid_body",
+            server.post_json(EVALUATE, "{\"facts\": "),
+        ),
+        (
+            "unknown field",
+            400,
+            "invalid_body",
+            server.post_json(
+                EVALUATE,
+                r#"{"facts": {}, "as_of": "2026-03-01", "asof": 1}"#,
+            ),
+        ),
+        (
+            "no facts",
+            400,
+            "no_facts",
+            server.post_json(EVALUATE, r#"{"as_of": "2026-03-01"}"#),
+        ),
+        (
+            "a fact of the wrong type",
+            400,
+            "invalid_facts",
+            server.post_json(
+                EVALUATE,
+                r#"{"facts": {"recipient": {"homeless": "yes"}}, "as_of": "2026-03-01"}"#,
+            ),
+        ),
+        (
+            "bad date",
+            400,
+            "invalid_date",
+            server.post_json(EVALUATE, r#"{"facts": {}, "as_of": "03/01/2026"}"#),
+        ),
+        (
+            "no as_of",
+            422,
+            "no_as_of",
+            server.post_json(EVALUATE, r#"{"facts": {}}"#),
+        ),
+        (
+            "before the policy",
+            422,
+            "not_in_force",
+            server.post_json(EVALUATE, r#"{"facts": {}, "as_of": "2001-01-01"}"#),
+        ),
+    ];
+    for (what, status, code, (got, body)) in cases {
+        assert_eq!(got, status, "{what}: {body}");
+        assert_eq!(error_code(&body), code, "{what}");
+    }
+    // The wrong-type error carries the located diagnostic, as the CLI's
+    // `--error-format json` writes it.
+    let (_, body) = server.post_json(
+        EVALUATE,
+        r#"{"facts": {"recipient": {"homeless": "yes"}}, "as_of": "2026-03-01"}"#,
+    );
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        json["error"]["details"][0]["code"],
+        "policyc::facts::wrong_type"
+    );
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("recipient.homeless")
+    );
+}
+
+#[test]
+fn unknown_decision_is_a_404() {
+    let server = Server::start(&["--policies", "policies"]);
+    let body = r#"{"facts": {}, "as_of": "2026-03-01", "decisions": ["admision"]}"#;
+    let (status, text) = server.post_json(EVALUATE, body);
+    assert_eq!(status, 404, "{text}");
+    assert_eq!(error_code(&text), "unknown_decision");
+    assert!(
+        text.contains("admission"),
+        "the decisions are listed: {text}"
+    );
+}
+
+#[test]
+fn the_decision_log_has_a_line_for_every_answer_and_no_facts_unless_asked() {
+    let dir = scratch("log");
+    let log = dir.join("decisions.ndjson");
+    let server = Server::start(&[
+        "--policies",
+        "policies",
+        "--decision-log",
+        log.to_str().unwrap(),
+    ]);
+    let mut ids = Vec::new();
+    for example in [
+        "examples/irts/admission/admitted.json",
+        "examples/irts/admission/not_admitted_locus_level_4.json",
+    ] {
+        let (status, body) = server.post_json(EVALUATE, &request_for(example, ""));
+        assert_eq!(status, 200);
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        ids.push(json["decision_id"].as_str().unwrap().to_owned());
+    }
+    // A refused request is not a determination: no line.
+    let (status, _) = server.post_json(EVALUATE, r#"{"facts": {}}"#);
+    assert_eq!(status, 422);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for (line, id) in lines.iter().zip(&ids) {
+        assert_eq!(line["decision_id"], id.as_str());
+        assert_eq!(line["policy"], "mn_irts");
+        assert_eq!(line["policy_sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(line["facts_sha256"].as_str().unwrap().len(), 64);
+        assert!(
+            line.get("facts").is_none(),
+            "facts are not logged unless asked"
+        );
+    }
+    assert_eq!(lines[0]["results"]["admission"]["value"], true);
+    assert_eq!(lines[1]["results"]["admission"]["value"], false);
+    assert_ne!(lines[0]["facts_sha256"], lines[1]["facts_sha256"]);
+    // The digest is of canonical facts: key order and spacing do not count.
+    for facts in [
+        r#"{"recipient": {"homeless": true, "ma_eligible": false}}"#,
+        r#"{ "recipient" : { "ma_eligible" : false ,"homeless":true } }"#,
+    ] {
+        let body = format!(r#"{{"facts": {facts}, "as_of": "2026-03-01"}}"#);
+        assert_eq!(server.post_json(EVALUATE, &body).0, 200);
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let digests: Vec<serde_json::Value> = text
+        .lines()
+        .skip(2)
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["facts_sha256"].clone())
+        .collect();
+    assert_eq!(digests.len(), 2);
+    assert_eq!(digests[0], digests[1]);
+    drop(server);
+
+    // With --log-facts, the facts are there too; the file is appended to.
+    let server = Server::start(&[
+        "--policies",
+        "policies",
+        "--decision-log",
+        log.to_str().unwrap(),
+        "--log-facts",
+    ]);
+    let (status, _) = server.post_json(
+        EVALUATE,
+        &request_for("examples/irts/admission/admitted.json", ""),
+    );
+    assert_eq!(status, 200);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(text.lines().count(), 5);
+    assert_eq!(last["facts"]["recipient"]["locus"]["level"], 5);
+    // Equal facts, equal digest, whatever the key order or spacing.
+    assert_eq!(last["facts_sha256"], lines[0]["facts_sha256"]);
+}
+
+#[test]
+fn a_server_without_a_writable_log_or_a_policy_does_not_start() {
+    let (code, _, stderr) = common::policyc(&[
+        "serve",
+        "--policies",
+        "policies",
+        "--decision-log",
+        "/nonexistent-folder/decisions.ndjson",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write the decision log"), "{stderr}");
+    let dir = scratch("broken");
+    std::fs::write(dir.join("broken.policy"), "policy broken title").unwrap();
+    let (code, _, stderr) = common::policyc(&["serve", "--policies", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("broken.policy"),
+        "the failure is reported: {stderr}"
+    );
+    assert!(stderr.contains("serves none"), "{stderr}");
+}
+
+#[test]
+fn a_broken_policy_is_reported_and_the_others_are_served() {
+    let dir = scratch("mixed");
+    std::fs::copy("policies/mt_imr.policy", dir.join("mt_imr.policy")).unwrap();
+    std::fs::write(dir.join("broken.policy"), "policy broken title").unwrap();
+    let server = Server::start(&["--policies", dir.to_str().unwrap()]);
+    let (status, body) = server.request("GET", "/v1/policies", None, b"");
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let names: Vec<&str> = json["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["mt_imr"]);
+}
+
+#[test]
+fn descriptions_and_schemas_are_those_describe_prints() {
+    let server = Server::start(&["--policies", "policies"]);
+    for name in ["mn_irts", "mt_imr", "nm_recovery_services"] {
+        let path = format!("policies/{name}.policy");
+        let (status, body) = server.request("GET", &format!("/v1/policies/{name}"), None, b"");
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            common::policyc(&["describe", &path, "--format", "json"]).1
+        );
+        let (status, body) =
+            server.request("GET", &format!("/v1/policies/{name}/schema"), None, b"");
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            common::policyc(&["describe", &path, "--json-schema"]).1
+        );
+    }
+    let (status, body) = server.request("GET", "/v1/policies", None, b"");
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let irts = &json["policies"][0];
+    assert_eq!(irts["name"], "mn_irts");
+    assert!(
+        irts["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "admission")
+    );
+    assert_eq!(irts["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        server.request("GET", "/healthz", None, b""),
+        (200, "ok\n".to_owned())
+    );
+    assert_eq!(server.request("GET", "/readyz", None, b"").0, 200);
+}
+
+#[test]
+fn batch_answers_what_eval_batch_writes() {
+    let dir = scratch("batch");
+    let input = dir.join("members.ndjson");
+    let lines = [
+        std::fs::read_to_string("examples/irts/admission/admitted.json")
+            .unwrap()
+            .replace('\n', " "),
+        "not json".to_owned(),
+        r#"{"recipient": {"homeless": true}}"#.to_owned(),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let server = Server::start(&["--policies", "policies"]);
+    let body = std::fs::read(&input).unwrap();
+    let path = "/v1/policies/mn_irts/evaluate/batch?as_of=2026-03-01";
+    let (status, answered) = server.request("POST", path, Some("application/x-ndjson"), &body);
+    assert_eq!(status, 200);
+    let (code, written, _) = common::policyc(&[
+        "eval",
+        "policies/mn_irts.policy",
+        "--batch",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2026-03-01",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(answered, written);
+    assert_eq!(answered.lines().count(), 3);
+    let (status, body) = server.request("POST", path, Some("application/json"), &body);
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (415, "unsupported_media_type")
+    );
+}
+
+/// A small deterministic generator, so the run is the same every time.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+#[test]
+fn random_requests_never_get_a_5xx() {
+    let server = Server::start(&["--policies", "policies", "--max-body", "65536"]);
+    let mut rng = Seeded(0x5eed_1234_abcd_0001);
+    let methods = [
+        "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "G\u{0}T", "",
+    ];
+    let paths = [
+        "/v1/policies/mn_irts/evaluate",
+        "/v1/policies/mn_irts/evaluate/batch?as_of=2026-03-01",
+        "/v1/policies/mn_irts/evaluate/batch?as_of=nope&explain=maybe",
+        "/v1/policies/%ff%fe/evaluate",
+        "/v1/policies/mn_irts/schema",
+        "/v1/policies/../../etc/passwd",
+        "/v1/policies",
+        "/",
+        "//",
+        "/v1/policies/mn_irts/evaluate?x=1&x=2",
+        "*",
+    ];
+    let types = [
+        "application/json",
+        "application/x-ndjson",
+        "text/plain",
+        "application/json; charset=utf-8",
+        "",
+        "application/json\u{0}",
+    ];
+    let bodies = [
+        "",
+        "{",
+        "null",
+        "[]",
+        r#"{"facts": null, "as_of": "2026-03-01"}"#,
+        r#"{"facts": [], "as_of": "2026-03-01"}"#,
+        r#"{"facts": {"recipient": {"locus": {"level": 1e400}}}, "as_of": "2026-03-01"}"#,
+        r#"{"facts": {"recipient": {"birth_date": "2026-02-30"}}, "as_of": "2026-03-01", "explain": true}"#,
+        r#"{"facts": {}, "as_of": "2026-03-01", "decisions": [1, 2]}"#,
+        r#"{"facts": {}, "as_of": "9999-12-31", "date_of_service": "0000-01-01"}"#,
+        "{\"facts\": {\"a\": \"\u{0}\"}, \"as_of\": \"2026-03-01\"}",
+        "\u{feff}{}",
+        "{\"facts\": {}, \"as_of\": \"2026-03-01\"}\n{}\n\n[]\n",
+    ];
+    for round in 0..300 {
+        let method = rng.pick(&methods);
+        let path = rng.pick(&paths);
+        let kind = rng.pick(&types);
+        let mut body = rng.pick(&bodies).as_bytes().to_vec();
+        if round % 7 == 0 {
+            // Bytes that are not UTF-8, or a body far over the limit.
+            body.extend_from_slice(&[0xff, 0xfe, 0x80]);
+        }
+        if round % 23 == 0 {
+            body = vec![b'['; 70_000];
+        }
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+        if !kind.is_empty() {
+            request.push_str(&format!("Content-Type: {kind}\r\n"));
+        }
+        // Sometimes a wrong or missing length.
+        match round % 5 {
+            0 => {}
+            1 if body.len() >= 5 => request.push_str("Content-Length: 5\r\n"),
+            _ => request.push_str(&format!("Content-Length: {}\r\n", body.len())),
+        }
+        request.push_str("\r\n");
+        let mut raw = request.into_bytes();
+        raw.extend_from_slice(&body);
+        let (status, text) = server.raw(&raw);
+        if let Some(status) = status {
+            assert!(
+                status < 500,
+                "round {round}: {status} for {method} {path}: {text}"
+            );
+        }
+    }
+    // Still serving.
+    let (status, _) = server.post_json(
+        EVALUATE,
+        &request_for("examples/irts/admission/admitted.json", ""),
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_server_binds_to_loopback_by_default() {
+    let (code, stdout, _) = common::policyc(&["serve", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("127.0.0.1:8080"), "{stdout}");
+    assert!(Path::new("policies").is_dir());
+}
