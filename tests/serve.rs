@@ -488,6 +488,161 @@ fn batch_answers_what_eval_batch_writes() {
     );
 }
 
+#[test]
+fn a_kill_under_load_loses_no_line_whose_answer_was_sent() {
+    let dir = scratch("kill");
+    let log = dir.join("decisions.ndjson");
+    let _ = std::fs::remove_file(&log);
+    let mut server = Server::start(&[
+        "--policies",
+        "policies",
+        "--decision-log",
+        log.to_str().unwrap(),
+    ]);
+    let body = request_for("examples/irts/admission/admitted.json", "");
+    let answered = std::sync::Mutex::new(Vec::new());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                // Bounded: at most 200 requests per client.
+                for _ in 0..200 {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let mut stream = match TcpStream::connect(&server.addr) {
+                        Ok(stream) => stream,
+                        Err(_) => break,
+                    };
+                    let request = format!(
+                        "POST {EVALUATE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(request.as_bytes());
+                    let mut response = String::new();
+                    let _ = stream.read_to_string(&mut response);
+                    if let Some((_, rest)) = response.split_once("\"decision_id\": \"") {
+                        let id = rest.split('"').next().unwrap().to_owned();
+                        answered.lock().unwrap().push(id);
+                    }
+                }
+            });
+        }
+        // Kill the server hard once some answers are out, with requests
+        // still in flight.
+        while answered.lock().unwrap().len() < 40 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        server.child.kill().unwrap();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let _ = server.child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let logged: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|l| l.split("\"decision_id\":\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let answered = answered.into_inner().unwrap();
+    assert!(answered.len() >= 40);
+    for id in &answered {
+        assert!(
+            logged.contains(id.as_str()),
+            "answered {id} but it is not in the log"
+        );
+    }
+    // Every line is whole JSON, even the last one written before the kill.
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+}
+
+/// The names served and each one's reload error, from `GET /v1/policies`.
+fn served(server: &Server) -> Vec<(String, serde_json::Value)> {
+    let (status, body) = server.request("GET", "/v1/policies", None, b"");
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["reload_error"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_reload_swaps_in_what_checks_and_keeps_the_last_good_version_of_what_does_not() {
+    let dir = scratch("reload");
+    let imr = dir.join("mt_imr.policy");
+    let good = std::fs::read_to_string("policies/mt_imr.policy").unwrap();
+    std::fs::write(&imr, &good).unwrap();
+    let _ = std::fs::remove_file(dir.join("nm_recovery_services.policy"));
+    let server = Server::start(&["--policies", dir.to_str().unwrap(), "--admin"]);
+    assert_eq!(
+        served(&server),
+        [("mt_imr".to_owned(), serde_json::Value::Null)]
+    );
+
+    // The file breaks: the old version is still served, marked.
+    std::fs::write(&imr, good.replace("decision", "decisoin")).unwrap();
+    let (status, body) = server.request("POST", "/v1/admin/reload", None, b"");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("mt_imr.policy"),
+        "the failure is reported: {body}"
+    );
+    let now = served(&server);
+    assert_eq!(now.len(), 1);
+    assert!(now[0].1.as_str().is_some_and(|e| !e.is_empty()), "{now:?}");
+    let evaluated = server.post_json(
+        "/v1/policies/mt_imr/evaluate",
+        r#"{"facts": {}, "as_of": "2026-03-01"}"#,
+    );
+    assert_eq!(evaluated.0, 200, "{}", evaluated.1);
+
+    // Fixed, and a new policy added: both served, no error left. This time
+    // by SIGHUP.
+    std::fs::write(&imr, &good).unwrap();
+    std::fs::copy(
+        "policies/nm_recovery_services.policy",
+        dir.join("nm_recovery_services.policy"),
+    )
+    .unwrap();
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut now = Vec::new();
+    for _ in 0..100 {
+        now = served(&server);
+        if now.len() == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        now,
+        [
+            ("mt_imr".to_owned(), serde_json::Value::Null),
+            ("nm_recovery_services".to_owned(), serde_json::Value::Null)
+        ]
+    );
+
+    // Without --admin the endpoint does not exist.
+    let closed = Server::start(&["--policies", dir.to_str().unwrap()]);
+    let (status, body) = closed.request("POST", "/v1/admin/reload", None, b"");
+    assert_eq!((status, error_code(&body).as_str()), (404, "not_found"));
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

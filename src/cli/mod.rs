@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub workers: Option<std::num::NonZeroUsize>,
+    /// Open `POST /v1/admin/reload` (SIGHUP reloads either way).
+    #[arg(long)]
+    pub admin: bool,
 }
 
 /// Arguments of `policyc eval`.

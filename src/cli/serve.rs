@@ -20,6 +20,7 @@ pub(crate) fn serve(args: &ServeArgs, output: &mut Output) -> Outcome {
         log_facts: args.log_facts,
         max_body: args.max_body,
         workers,
+        admin: args.admin,
     };
     let mut stderr = std::io::stderr();
     match server::run(&config, &mut stderr) {

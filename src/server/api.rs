@@ -37,7 +37,7 @@ pub(crate) async fn healthz() -> &'static str {
 pub(crate) async fn readyz(Shared(state): Shared_) -> Response {
     json_response(
         StatusCode::OK,
-        &object! { "ready" => true, "policies" => state.policies.len() },
+        &object! { "ready" => true, "policies" => state.catalogue().len() },
     )
 }
 
@@ -52,7 +52,7 @@ pub(crate) async fn not_found() -> ApiError {
 
 /// `GET /v1/policies`: what each served policy is, and its content hash.
 pub(crate) async fn list(Shared(state): Shared_) -> Response {
-    let policies: Vec<Json> = state.policies.values().map(|s| summary(s)).collect();
+    let policies: Vec<Json> = state.catalogue().values().map(|s| summary(s)).collect();
     json_response(StatusCode::OK, &object! { "policies" => policies })
 }
 
@@ -85,6 +85,40 @@ fn summary(served: &Served) -> Json {
         "versions" => versions,
         "decisions" => decisions,
         "sha256" => &served.hash,
+        "reload_error" => served.reload_error.as_deref(),
+    }
+}
+
+/// `POST /v1/admin/reload` (with `--admin`): reads the policies again, as
+/// SIGHUP does, and says what failed.
+pub(crate) async fn reload(Shared(state): Shared_) -> Response {
+    if !state.admin {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint; start the server with --admin to open /v1/admin/reload",
+        )
+        .into_response();
+    }
+    let shared = Arc::clone(&state);
+    match tokio::task::spawn_blocking(move || shared.reload()).await {
+        Ok(Ok(failures)) => json_response(
+            StatusCode::OK,
+            &object! {
+                "reloaded" => true,
+                "policies" => state.catalogue().len(),
+                "failures" => failures,
+            },
+        ),
+        Ok(Err(e)) => {
+            ApiError::new(StatusCode::CONFLICT, "reload_failed", e.to_string()).into_response()
+        }
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "reload_failed",
+            "the reload did not finish; the policies are unchanged",
+        )
+        .into_response(),
     }
 }
 
@@ -210,7 +244,7 @@ async fn evaluate_inner(
     headers: &HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let served = Arc::clone(state.policy(name)?);
+    let served = state.policy(name)?;
     content_type(headers, &["application/json"])?;
     let bytes = body(raw, "see --max-body")?;
     let request: EvaluateRequest = serde_json::from_slice(&bytes).map_err(|e| {
@@ -367,7 +401,7 @@ async fn batch_inner(
     headers: &HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let served = Arc::clone(state.policy(name)?);
+    let served = state.policy(name)?;
     let Query(query) = query
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
     content_type(headers, &["application/x-ndjson", "application/jsonl"])?;

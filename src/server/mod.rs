@@ -37,6 +37,8 @@ pub struct Config {
     pub max_body: usize,
     /// Evaluation threads (tokio workers).
     pub workers: usize,
+    /// Whether `POST /v1/admin/reload` is open (SIGHUP always reloads).
+    pub admin: bool,
 }
 
 /// A policy being served.
@@ -52,23 +54,86 @@ pub(crate) struct Served {
     pub hash: String,
     /// Every decision, prepared without and with explanations.
     pub all: [Prepared; 2],
+    /// Why the last reload could not replace it, if it could not: the file
+    /// no longer checks, and this, its last good version, is still served.
+    pub reload_error: Option<String>,
 }
+
+/// The policies being served, swapped whole on a reload.
+pub(crate) type Catalogue = BTreeMap<String, Arc<Served>>;
 
 /// What the handlers share.
 #[derive(Debug)]
 pub(crate) struct State {
-    pub policies: BTreeMap<String, Arc<Served>>,
+    /// The policies; a request takes the catalogue current when it starts
+    /// and finishes on it, whatever a reload does meanwhile.
+    catalogue: std::sync::RwLock<Arc<Catalogue>>,
+    /// The folder the policies are read from.
+    pub folder: PathBuf,
+    /// Whether `POST /v1/admin/reload` is open.
+    pub admin: bool,
     pub log: Option<log::DecisionLog>,
     pub log_facts: bool,
 }
 
 impl State {
+    /// The policies as they are now.
+    pub(crate) fn catalogue(&self) -> Arc<Catalogue> {
+        match self.catalogue.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
     /// The policy named in a URL, or the 404 listing those served.
-    pub(crate) fn policy(&self, name: &str) -> Result<&Arc<Served>, error::ApiError> {
-        self.policies.get(name).ok_or_else(|| {
-            let names: Vec<String> = self.policies.keys().cloned().collect();
+    pub(crate) fn policy(&self, name: &str) -> Result<Arc<Served>, error::ApiError> {
+        let catalogue = self.catalogue();
+        catalogue.get(name).cloned().ok_or_else(|| {
+            let names: Vec<String> = catalogue.keys().cloned().collect();
             error::ApiError::no_policy(name, &names)
         })
+    }
+
+    /// Reads the folder again. A policy that checks replaces the one of its
+    /// name; a file that no longer checks keeps its last good version
+    /// served, marked with the failure; a removed file's policy goes.
+    /// Returns one line per failure.
+    pub(crate) fn reload(&self) -> Result<Vec<String>, ServeError> {
+        let (served, failed) = load(&self.folder)?;
+        let old = self.catalogue();
+        let mut next: Catalogue = served
+            .into_iter()
+            .map(|s| (s.name.clone(), Arc::new(s)))
+            .collect();
+        let mut failures = Vec::new();
+        for (path, diagnostics) in failed {
+            let message = diagnostics.to_string();
+            failures.push(format!("{}: {message}", path.display()));
+            if let Some(kept) = old.values().find(|s| s.path == path) {
+                let mut kept = Served::clone_of(kept);
+                kept.reload_error = Some(message);
+                next.insert(kept.name.clone(), Arc::new(kept));
+            }
+        }
+        match self.catalogue.write() {
+            Ok(mut guard) => *guard = Arc::new(next),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
+        }
+        Ok(failures)
+    }
+}
+
+impl Served {
+    /// The same policy, shared, to be marked afresh.
+    fn clone_of(served: &Served) -> Served {
+        Served {
+            name: served.name.clone(),
+            path: served.path.clone(),
+            policy: served.policy.clone(),
+            hash: served.hash.clone(),
+            all: served.all.clone(),
+            reload_error: None,
+        }
     }
 }
 
@@ -141,14 +206,14 @@ fn policy_files(dir: &Path) -> Result<Vec<PathBuf>, ServeError> {
 
 /// Loads and checks every policy under `dir`: those that check, and the
 /// diagnostics of those that do not.
-pub(crate) fn load(dir: &Path) -> Result<(Vec<Served>, Vec<Diagnostics>), ServeError> {
+pub(crate) fn load(dir: &Path) -> Result<(Vec<Served>, Vec<(PathBuf, Diagnostics)>), ServeError> {
     let mut served: Vec<Served> = Vec::new();
     let mut failed = Vec::new();
     for path in policy_files(dir)? {
         let policy = match Policy::from_path(&path) {
             Ok(policy) => policy,
             Err(diagnostics) => {
-                failed.push(diagnostics);
+                failed.push((path, diagnostics));
                 continue;
             }
         };
@@ -176,6 +241,7 @@ pub(crate) fn load(dir: &Path) -> Result<(Vec<Served>, Vec<Diagnostics>), ServeE
             hash,
             all: [quiet, explained],
             policy,
+            reload_error: None,
         });
     }
     Ok((served, failed))
@@ -201,6 +267,7 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
         .route("/v1/policies/{policy}/schema", get(api::schema))
         .route("/v1/policies/{policy}/evaluate", post(api::evaluate))
         .route("/v1/policies/{policy}/evaluate/batch", post(api::batch))
+        .route("/v1/admin/reload", post(api::reload))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
@@ -211,7 +278,7 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
 pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
     let (served, failed) = load(&config.policies)?;
     let style = crate::diagnostic::Style::Human { color: false };
-    for diagnostics in &failed {
+    for (_, diagnostics) in &failed {
         let _ = report.write_all(diagnostics.render(style).as_bytes());
     }
     if served.is_empty() {
@@ -232,11 +299,14 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
     if let Some(log) = &log {
         let _ = writeln!(report, "decision log: {}", log.path().display());
     }
+    let catalogue: Catalogue = served
+        .into_iter()
+        .map(|s| (s.name.clone(), Arc::new(s)))
+        .collect();
     let state = Arc::new(State {
-        policies: served
-            .into_iter()
-            .map(|s| (s.name.clone(), Arc::new(s)))
-            .collect(),
+        catalogue: std::sync::RwLock::new(Arc::new(catalogue)),
+        folder: config.policies.clone(),
+        admin: config.admin,
         log,
         log_facts: config.log_facts,
     });
@@ -258,11 +328,33 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
             .map_err(|e| listen_error(e.to_string()))?;
         let _ = writeln!(report, "listening on http://{bound}");
         let _ = report.flush();
+        tokio::spawn(reload_on_hangup(Arc::clone(&state)));
         axum::serve(listener, router(state, config.max_body))
             .with_graceful_shutdown(shutdown())
             .await
             .map_err(|e| listen_error(e.to_string()))
     })
+}
+
+/// Reloads the policies on each SIGHUP, reporting failures on standard
+/// error.
+async fn reload_on_hangup(state: Arc<State>) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let state = Arc::clone(&state);
+        let outcome = tokio::task::spawn_blocking(move || state.reload()).await;
+        match outcome {
+            Ok(Ok(failures)) => {
+                eprintln!("reloaded the policies");
+                failures.iter().for_each(|f| eprintln!("reload: {f}"));
+            }
+            Ok(Err(e)) => eprintln!("reload failed, the policies are unchanged: {e}"),
+            Err(_) => eprintln!("reload failed, the policies are unchanged"),
+        }
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C: in-flight requests then finish, and each
