@@ -204,9 +204,13 @@ fn policy_files(dir: &Path) -> Result<Vec<PathBuf>, ServeError> {
     Ok(found)
 }
 
+/// The policies that checked, and each file that did not with its
+/// diagnostics.
+pub(crate) type Loaded = (Vec<Served>, Vec<(PathBuf, Diagnostics)>);
+
 /// Loads and checks every policy under `dir`: those that check, and the
 /// diagnostics of those that do not.
-pub(crate) fn load(dir: &Path) -> Result<(Vec<Served>, Vec<(PathBuf, Diagnostics)>), ServeError> {
+pub(crate) fn load(dir: &Path) -> Result<Loaded, ServeError> {
     let mut served: Vec<Served> = Vec::new();
     let mut failed = Vec::new();
     for path in policy_files(dir)? {
