@@ -298,9 +298,7 @@ async fn evaluate_inner(
             facts_text,
             state.log_facts,
         );
-        let log = log.clone();
-        let written = tokio::task::spawn_blocking(move || log.append(&line)).await;
-        if !matches!(written, Ok(Ok(()))) {
+        if log.append(line).await.is_err() {
             // The determination is not given out unlogged.
             return Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
