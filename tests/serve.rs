@@ -643,6 +643,42 @@ fn a_reload_swaps_in_what_checks_and_keeps_the_last_good_version_of_what_does_no
     assert_eq!((status, error_code(&body).as_str()), (404, "not_found"));
 }
 
+#[test]
+fn with_a_token_file_every_v1_request_needs_the_token() {
+    let dir = scratch("token");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "s3cret-token\n").unwrap();
+    let server = Server::start(&[
+        "--policies",
+        "policies",
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    let (status, body) = server.request("GET", "/v1/policies", None, b"");
+    assert_eq!((status, error_code(&body).as_str()), (401, "unauthorized"));
+    let authorized = |path: &str, token: &str| {
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n\r\n"
+        );
+        server.raw(request.as_bytes()).0
+    };
+    assert_eq!(authorized("/v1/policies", "s3cret-token"), Some(200));
+    assert_eq!(authorized("/v1/policies", "s3cret-tokem"), Some(401));
+    assert_eq!(authorized("/v1/policies", "s3cret"), Some(401));
+    // Health checks stay open for the orchestrator.
+    assert_eq!(server.request("GET", "/healthz", None, b"").0, 200);
+    std::fs::write(&token_file, "\n").unwrap();
+    let (code, _, stderr) = common::policyc(&[
+        "serve",
+        "--policies",
+        "policies",
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is empty"), "{stderr}");
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

@@ -105,6 +105,11 @@ pub struct ServeArgs {
     /// Open `POST /v1/admin/reload` (SIGHUP reloads either way).
     #[arg(long)]
     pub admin: bool,
+    /// Require `Authorization: Bearer <token>` on every `/v1/` request, the
+    /// token being this file's first line. For the simplest deployments;
+    /// otherwise authenticate at the gateway.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// Arguments of `policyc eval`.

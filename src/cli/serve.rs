@@ -8,6 +8,28 @@ use std::io::Write;
 /// Runs the service until SIGTERM or Ctrl-C. Progress goes straight to
 /// standard error, since the service runs for as long as it is left to.
 pub(crate) fn serve(args: &ServeArgs, output: &mut Output) -> Outcome {
+    let token = match &args.token_file {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => match text.lines().next().map(str::trim) {
+                Some(token) if !token.is_empty() => Some(token.to_owned()),
+                _ => {
+                    output.stderr.push_str(&format!(
+                        "error: the token file `{}` is empty: write the token on its first line\n",
+                        path.display()
+                    ));
+                    return Outcome::Usage;
+                }
+            },
+            Err(e) => {
+                output.stderr.push_str(&format!(
+                    "error: cannot read the token file `{}`: {e}\n",
+                    path.display()
+                ));
+                return Outcome::Usage;
+            }
+        },
+    };
     let workers = args
         .workers
         .map(std::num::NonZeroUsize::get)
@@ -21,6 +43,7 @@ pub(crate) fn serve(args: &ServeArgs, output: &mut Output) -> Outcome {
         max_body: args.max_body,
         workers,
         admin: args.admin,
+        token,
     };
     let mut stderr = std::io::stderr();
     match server::run(&config, &mut stderr) {

@@ -28,6 +28,48 @@ fn json_response(status: StatusCode, json: &Json) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
+/// With `--token-file`, every `/v1/` request must carry
+/// `Authorization: Bearer <token>`; the health checks stay open.
+pub(crate) async fn authorize(
+    Shared(state): Shared_,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(token) = &state.token else {
+        return next.run(request).await;
+    };
+    if !request.uri().path().starts_with("/v1/") {
+        return next.run(request).await;
+    }
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if same(given.as_bytes(), token.as_bytes()) {
+        next.run(request).await
+    } else {
+        let mut response = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send the service's token as `Authorization: Bearer <token>`",
+        )
+        .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+        response
+    }
+}
+
+/// Whether two byte strings are equal, in a time that depends on their
+/// lengths only, so a token cannot be guessed byte by byte from timings.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// `GET /healthz`: the process is up.
 pub(crate) async fn healthz() -> &'static str {
     "ok\n"

@@ -39,6 +39,8 @@ pub struct Config {
     pub workers: usize,
     /// Whether `POST /v1/admin/reload` is open (SIGHUP always reloads).
     pub admin: bool,
+    /// A bearer token every `/v1/` request must carry, if set.
+    pub token: Option<String>,
 }
 
 /// A policy being served.
@@ -74,6 +76,8 @@ pub(crate) struct State {
     pub admin: bool,
     pub log: Option<log::DecisionLog>,
     pub log_facts: bool,
+    /// The bearer token `/v1/` requests must carry, if any.
+    pub token: Option<String>,
 }
 
 impl State {
@@ -274,6 +278,10 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
         .route("/v1/admin/reload", post(api::reload))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            api::authorize,
+        ))
         .with_state(state)
 }
 
@@ -313,6 +321,7 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         admin: config.admin,
         log,
         log_facts: config.log_facts,
+        token: config.token.clone(),
     });
     let listen_error = |reason: String| ServeError::Listen {
         addr: config.addr.to_string(),
