@@ -679,6 +679,100 @@ fn with_a_token_file_every_v1_request_needs_the_token() {
     assert!(stderr.contains("is empty"), "{stderr}");
 }
 
+/// The reviewers' form body for an example: its facts and as-of date.
+fn form_for(example: &str) -> String {
+    let text = std::fs::read_to_string(example).unwrap();
+    let mut facts: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let as_of = facts.as_object_mut().unwrap().remove("as_of").unwrap();
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "facts={}&as_of={}",
+        encode(&facts.to_string()),
+        encode(as_of.as_str().unwrap())
+    )
+}
+
+#[test]
+fn the_reviewers_page_shows_each_determination_as_a_tree_with_a_checklist() {
+    let server = Server::start(&["--policies", "policies"]);
+    let (status, index) = server.request("GET", "/ui", None, b"");
+    assert_eq!(status, 200);
+    assert!(index.contains("href=\"/ui/mn_irts\""), "{index}");
+    let (status, policy) = server.request("GET", "/ui/mn_irts", None, b"");
+    assert_eq!(status, 200);
+    assert!(policy.contains("<form method=\"post\" action=\"/ui/mn_irts\">"));
+    assert!(
+        policy.contains("recipient.locus.level"),
+        "the facts each decision reads"
+    );
+    assert!(!policy.contains("<script"), "no script on the page");
+
+    let form = "application/x-www-form-urlencoded";
+    let post = |example: &str| {
+        let (status, html) = server.request(
+            "POST",
+            "/ui/mn_irts",
+            Some(form),
+            form_for(example).as_bytes(),
+        );
+        assert_eq!(status, 200, "{html}");
+        let start = html
+            .find("id=\"decision-admission\"")
+            .expect("the admission decision");
+        let section = &html[start..];
+        section[..section.find("</section>").unwrap()].to_owned()
+    };
+    let admitted = post("examples/irts/admission/admitted.json");
+    assert!(admitted.contains("data-value=\"true\""), "{admitted}");
+    assert!(admitted.contains("IRTS Admission Criteria"));
+    assert!(admitted.contains("<span class=\"mark\">✓</span>"));
+    assert!(!admitted.contains("Facts to document"));
+    let missing = post("examples/irts/admission/undetermined_missing_locus_level.json");
+    assert!(missing.contains("data-value=\"unknown\""), "{missing}");
+    assert!(missing.contains("Facts to document"));
+    assert!(
+        missing.contains("☐ <code>recipient.locus.level</code>"),
+        "{missing}"
+    );
+    assert!(missing.contains("<span class=\"mark\">?</span>"));
+    let rejected = post_text(
+        &server,
+        "examples/irts/admission/not_admitted_locus_level_4.json",
+    );
+    assert!(rejected.contains("<span class=\"mark\">✗</span>"));
+
+    // What a caller typed comes back escaped, never as markup.
+    let hostile = "facts=%7B%22recipient%22%3A%7B%22homeless%22%3A%22%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%7D%7D&as_of=2026-03-01";
+    let (status, html) = server.request("POST", "/ui/mn_irts", Some(form), hostile.as_bytes());
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)"), "{html}");
+    assert!(html.contains("role=\"alert\""), "the facts error is shown");
+    let (status, _) = server.request("GET", "/ui/nope", None, b"");
+    assert_eq!(status, 404);
+}
+
+fn post_text(server: &Server, example: &str) -> String {
+    let form = "application/x-www-form-urlencoded";
+    server
+        .request(
+            "POST",
+            "/ui/mn_irts",
+            Some(form),
+            form_for(example).as_bytes(),
+        )
+        .1
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

@@ -9,6 +9,7 @@
 mod api;
 mod error;
 mod log;
+mod ui;
 
 use crate::engine::{Diagnostics, Options, Policy, Prepared};
 use axum::Router;
@@ -276,6 +277,8 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
         .route("/v1/policies/{policy}/evaluate", post(api::evaluate))
         .route("/v1/policies/{policy}/evaluate/batch", post(api::batch))
         .route("/v1/admin/reload", post(api::reload))
+        .route("/ui", get(ui::index))
+        .route("/ui/{policy}", get(ui::policy).post(ui::determine))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
