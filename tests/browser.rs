@@ -105,7 +105,10 @@ fn a_reviewer_submits_facts_and_sees_the_determination() {
             "{example}: {section}"
         );
         match checklist {
-            Some(fact) => assert!(section.contains(&format!("☐ <code>{fact}</code>")), "{section}"),
+            Some(fact) => assert!(
+                section.contains(&format!("☐ <code>{fact}</code>")),
+                "{section}"
+            ),
             None => assert!(!section.contains("Facts to document"), "{section}"),
         }
         seen.push(value);

@@ -774,6 +774,50 @@ fn post_text(server: &Server, example: &str) -> String {
         .1
 }
 
+#[test]
+fn metrics_count_requests_by_route_and_status_and_determinations_by_value() {
+    let server = Server::start(&["--policies", "policies"]);
+    let body = request_for(
+        "examples/irts/admission/admitted.json",
+        r#", "decisions": ["admission"]"#,
+    );
+    for _ in 0..3 {
+        assert_eq!(server.post_json(EVALUATE, &body).0, 200);
+    }
+    assert_eq!(server.post_json(EVALUATE, r#"{"facts": {}}"#).0, 422);
+    assert_eq!(server.request("GET", "/v1/policies/nope", None, b"").0, 404);
+    let (status, text) = server.request("GET", "/metrics", None, b"");
+    assert_eq!(status, 200);
+    let has = |line: &str| text.lines().any(|l| l == line);
+    assert!(
+        has(
+            r#"policyc_http_requests_total{route="/v1/policies/{policy}/evaluate",status="200"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(
+        has(
+            r#"policyc_http_requests_total{route="/v1/policies/{policy}/evaluate",status="422"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        has(
+            r#"policyc_determinations_total{policy="mn_irts",decision="admission",value="true"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("policyc_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    // A path nobody routes is one label, however many paths are tried.
+    assert!(
+        text.contains(r#"route="/v1/policies/{policy}",status="404""#),
+        "{text}"
+    );
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

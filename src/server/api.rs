@@ -70,6 +70,41 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Counts each answered request by its route (the pattern, not the path,
+/// so a caller cannot grow the label set) and status, and times it.
+pub(crate) async fn measure(
+    Shared(state): Shared_,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state.metrics.request(
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// `GET /metrics`: Prometheus text.
+pub(crate) async fn metrics(Shared(state): Shared_) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.text(),
+    )
+        .into_response()
+}
+
 /// `GET /healthz`: the process is up.
 pub(crate) async fn healthz() -> &'static str {
     "ok\n"
@@ -348,6 +383,21 @@ async fn evaluate_inner(
                 "the decision could not be written to the audit log; try again",
             ));
         }
+    }
+    let checked = prepared.checked(&determination);
+    for decision in &determination.decisions {
+        // Only the few values of booleans and enums become labels; a count,
+        // a date or a record would make a label set without end.
+        let value = match decision.ty() {
+            _ if !decision.value.is_known() => "unknown".to_owned(),
+            crate::check::Type::Bool | crate::check::Type::Enum(_) => {
+                crate::explain::value_text(&decision.value, decision.ty(), checked.schema())
+            }
+            _ => "known".to_owned(),
+        };
+        state
+            .metrics
+            .determination(&served.name, decision.name(), &value);
     }
     let mut response = Map::new();
     response.insert("decision_id", decision_id);

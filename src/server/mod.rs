@@ -9,6 +9,7 @@
 mod api;
 mod error;
 mod log;
+mod metrics;
 mod ui;
 
 use crate::engine::{Diagnostics, Options, Policy, Prepared};
@@ -79,6 +80,8 @@ pub(crate) struct State {
     pub log_facts: bool,
     /// The bearer token `/v1/` requests must carry, if any.
     pub token: Option<String>,
+    /// What `/metrics` reports.
+    pub metrics: metrics::Metrics,
 }
 
 impl State {
@@ -279,8 +282,13 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
         .route("/v1/admin/reload", post(api::reload))
         .route("/ui", get(ui::index))
         .route("/ui/{policy}", get(ui::policy).post(ui::determine))
+        .route("/metrics", get(api::metrics))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            api::measure,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             api::authorize,
@@ -325,6 +333,7 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         log,
         log_facts: config.log_facts,
         token: config.token.clone(),
+        metrics: metrics::Metrics::new(),
     });
     let listen_error = |reason: String| ServeError::Listen {
         addr: config.addr.to_string(),
