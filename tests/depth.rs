@@ -219,3 +219,56 @@ fn the_deepest_accepted_policies_evaluate_and_explain_on_batch_threads() {
         );
     }
 }
+
+/// Nested aggregates and episodes at the nesting limit parse in one pass:
+/// the grammar once read each failed `count(`/`episode(` again as a call,
+/// doubling the work per level (40 levels: longer than anyone waits). The
+/// bound here is a hang detector, not a speed target.
+#[test]
+fn nested_aggregates_and_episodes_are_read_once() {
+    let facts = "record S { a: date, b: date }\nfacts { xs: list of integer, ss: list of S }\n";
+    let cases = [
+        (
+            "count",
+            format!("{}xs{}", "count(".repeat(45), ")".repeat(45)),
+        ),
+        (
+            "count_unfinished",
+            format!("{}xs where{}", "count(".repeat(45), ")".repeat(45)),
+        ),
+        (
+            "episode_unfinished",
+            format!("{}ss{}", "episode(".repeat(45), ")".repeat(45)),
+        ),
+        (
+            "sum_of",
+            format!("{}it{}", "sum(".repeat(45), " of xs)".repeat(45)),
+        ),
+    ];
+    for (name, expr) in cases {
+        let dir = scratch(&format!("read_once_{name}"));
+        let text = format!("{HEADER}{facts}decision d: integer cite \"c\" = {expr}\n");
+        std::fs::write(dir.join("p.policy"), text).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
+            .args(["check", "p.policy"])
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("{name}: `policyc check` still parsing after 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        // Each is an error (types or syntax) or fine; what matters is that
+        // it ends, with a code, not a signal.
+        assert!(status.code().is_some(), "{name}: {status:?}");
+    }
+}

@@ -14,7 +14,7 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Lowers an `expr` (or any layer below it).
 pub(crate) fn lower_expr(pair: Pair<'_, G>) -> Result<Expr> {
     match pair.as_rule() {
-        G::expr | G::projection | G::filter | G::episode_start | G::episode_end => {
+        G::expr | G::aggregate_list | G::filter | G::episode_start | G::episode_end => {
             lower_expr(Children::of(pair).any()?)
         }
         G::or_expr | G::and_expr | G::sum_expr | G::product_expr => lower_chain(pair),
@@ -351,11 +351,11 @@ fn lower_aggregate(pair: Pair<'_, G>) -> Result<ExprKind> {
         "min" => AggregateKind::Min,
         _ => AggregateKind::Max,
     };
-    let projection = children
-        .optional(G::projection)
-        .map(lower_expr)
-        .transpose()?;
-    let list = lower_expr(children.expect(G::expr)?)?;
+    let first = lower_expr(children.expect(G::expr)?)?;
+    let (projection, list) = match children.optional(G::aggregate_list) {
+        Some(list) => (Some(first), lower_expr(list)?),
+        None => (None, first),
+    };
     let filter = children.optional(G::filter).map(lower_expr).transpose()?;
     match (kind.takes_projection(), &projection) {
         (true, None) => {

@@ -75,7 +75,7 @@ fn phrase(rule: G) -> Option<&'static str> {
         G::direction => "`before`, `after` or `of`",
         G::as_of => "`as_of`",
         G::aggregate | G::aggregate_kind => "an aggregate such as `count(`",
-        G::projection | G::filter => "an expression",
+        G::aggregate_list | G::filter => "an expression",
         G::call => "a function call",
         G::episode => "`episode(`",
         G::table => "`table`",
