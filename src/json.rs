@@ -1,7 +1,9 @@
 //! JSON for output: objects keep their keys in the order they were added,
 //! so every document policyc writes has a fixed, readable order whatever
-//! features serde_json is built with.
+//! features serde_json is built with. Read back (cases files), objects keep
+//! the order they were written in.
 
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
 
@@ -55,6 +57,23 @@ impl Map {
     /// The entries, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Json)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The value at `key`, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    /// Takes `key` out; the last entry takes its place (as serde_json's
+    /// ordered map does).
+    pub fn remove(&mut self, key: &str) -> Option<Json> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(at).1)
     }
 
     /// How many entries there are.
@@ -128,6 +147,14 @@ impl Json {
         }
     }
 
+    /// The array's items, to change them, when it is an array.
+    pub fn as_array_mut(&mut self) -> Option<&mut Vec<Json>> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
     /// The object, when it is one.
     pub fn as_object(&self) -> Option<&Map> {
         match self {
@@ -171,6 +198,75 @@ impl Serialize for Map {
             out.serialize_entry(k, v)?;
         }
         out.end()
+    }
+}
+
+/// Reads any JSON (or YAML) document, objects in the order written.
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Json, E> {
+        Ok(Json::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Json, E> {
+        Ok(Json::Number(u.into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::String(s))
+    }
+
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+        Json::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Json, A::Error> {
+        let mut map = Map::new();
+        while let Some((key, value)) = access.next_entry::<String, Json>()? {
+            map.insert(key, value);
+        }
+        Ok(Json::Object(map))
     }
 }
 
@@ -280,5 +376,21 @@ mod tests {
         let built = crate::object! { "b" => true, "a" => vec![1, 2] };
         assert_eq!(built.to_string(), r#"{"b":true,"a":[1,2]}"#);
         assert_eq!(built.to_value()["a"][1], 2);
+    }
+
+    #[test]
+    fn read_back_in_the_order_written() {
+        let text = r#"{"zeta":[1,2.5,null],"alpha":{"y":true,"x":"s"},"mid":-3}"#;
+        let json: Json = serde_json::from_str(text).unwrap_or_default();
+        assert_eq!(json.to_string(), text);
+        let mut json = json;
+        if let Some(map) = json.as_object_mut() {
+            assert_eq!(
+                map.remove("zeta"),
+                serde_json::from_str("[1,2.5,null]").ok()
+            );
+            assert!(!map.contains_key("zeta"));
+        }
+        assert_eq!(json.to_string(), r#"{"mid":-3,"alpha":{"y":true,"x":"s"}}"#);
     }
 }

@@ -4,7 +4,9 @@ use super::error::CasesError;
 use crate::source::Span;
 use jiff::civil::Date;
 use serde::Deserialize;
-use serde_json::Value as Json;
+// Read in the order written: the facts are written out again for the
+// reader, and values are shown as the file gives them.
+use crate::json::Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

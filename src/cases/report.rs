@@ -30,7 +30,7 @@ pub fn render_results(file: &str, outcomes: &[CaseOutcome], schema: &Schema) -> 
 }
 
 fn write_failure(out: &mut String, decision: &DecisionOutcome, schema: &Schema) {
-    if decision.expected != decision.actual {
+    if !decision.value_matches() {
         let _ = writeln!(
             out,
             "        {}: expected {}, got {}",
