@@ -818,6 +818,40 @@ fn metrics_count_requests_by_route_and_status_and_determinations_by_value() {
     );
 }
 
+#[test]
+fn requests_past_the_concurrency_limit_wait_their_turn() {
+    let server = Server::start(&["--policies", "policies", "--max-concurrent", "1"]);
+    let body = r#"{"facts": {}, "as_of": "2026-03-01"}"#;
+    // The first caller sends its headers and holds back its body: it holds
+    // the one place while its body is awaited.
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    let head = format!(
+        "POST {EVALUATE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    slow.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let (sender, answered) = std::sync::mpsc::channel();
+    let addr = server.addr.clone();
+    std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        let _ =
+            stream.write_all(b"GET /v1/policies HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let _ = sender.send(response);
+    });
+    // The second waits while the first holds the place ...
+    assert!(answered.recv_timeout(Duration::from_millis(500)).is_err());
+    // ... and is answered once the first is done.
+    slow.write_all(body.as_bytes()).unwrap();
+    let mut first = String::new();
+    slow.read_to_string(&mut first).unwrap();
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    let second = answered.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

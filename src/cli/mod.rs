@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub workers: Option<std::num::NonZeroUsize>,
+    /// Requests handled at once; more wait their turn (default: 64).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_concurrent: usize,
     /// Open `POST /v1/admin/reload` (SIGHUP reloads either way).
     #[arg(long)]
     pub admin: bool,

@@ -44,6 +44,7 @@ pub(crate) fn serve(args: &ServeArgs, output: &mut Output) -> Outcome {
         workers,
         admin: args.admin,
         token,
+        max_concurrent: args.max_concurrent,
     };
     let mut stderr = std::io::stderr();
     match server::run(&config, &mut stderr) {

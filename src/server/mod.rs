@@ -43,6 +43,9 @@ pub struct Config {
     pub admin: bool,
     /// A bearer token every `/v1/` request must carry, if set.
     pub token: Option<String>,
+    /// Requests handled at once; more wait their turn, before their body
+    /// is read.
+    pub max_concurrent: usize,
 }
 
 /// A policy being served.
@@ -270,7 +273,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// The routes, over `state`.
-pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
+pub(crate) fn router(state: Arc<State>, max_body: usize, max_concurrent: usize) -> Router {
     Router::new()
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
@@ -292,6 +295,9 @@ pub(crate) fn router(state: Arc<State>, max_body: usize) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             api::authorize,
+        ))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            max_concurrent.max(1),
         ))
         .with_state(state)
 }
@@ -354,10 +360,13 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         let _ = writeln!(report, "listening on http://{bound}");
         let _ = report.flush();
         tokio::spawn(reload_on_hangup(Arc::clone(&state)));
-        axum::serve(listener, router(state, config.max_body))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| listen_error(e.to_string()))
+        axum::serve(
+            listener,
+            router(state, config.max_body, config.max_concurrent),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| listen_error(e.to_string()))
     })
 }
 
