@@ -48,13 +48,21 @@ fn inputs(folder: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs every input of `folder` through `target`, naming each that fails.
+/// Runs every input of `folder` through `target`, naming each that fails
+/// or takes longer than a fuzz run's timeout.
 fn run_all(folder: &str, target: fn(&[u8])) {
     let mut failed = Vec::new();
     for path in inputs(folder) {
         let data = std::fs::read(&path).unwrap();
+        let started = std::time::Instant::now();
         if catch_unwind(AssertUnwindSafe(|| target(&data))).is_err() {
             failed.push(path.display().to_string());
+        } else if started.elapsed() > std::time::Duration::from_secs(10) {
+            failed.push(format!(
+                "{} (slow: {:?})",
+                path.display(),
+                started.elapsed()
+            ));
         }
     }
     assert!(failed.is_empty(), "inputs that fail: {failed:#?}");
@@ -79,4 +87,21 @@ fn facts_schema_reproducers_pass() {
 #[test]
 fn policy_ast_reproducers_pass() {
     run_all("policy_ast", policy_ast::policy_ast);
+}
+
+// Open findings, not fixed yet: `open/<target>/` holds inputs that still
+// fail (see fuzz/README.md). Run with `-- --ignored`; they move up a folder
+// once fixed.
+
+#[test]
+#[ignore = "open finding: nested `episode(` is parsed again as a call at every level"]
+fn open_policy_text_findings_pass() {
+    run_all("open/policy_text", targets::policy_text);
+}
+
+#[cfg(feature = "arbitrary")]
+#[test]
+#[ignore = "open finding: nested `episode(` is parsed again as a call at every level"]
+fn open_policy_ast_findings_pass() {
+    run_all("open/policy_ast", policy_ast::policy_ast);
 }
