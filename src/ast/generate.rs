@@ -161,8 +161,8 @@ pub fn name(u: &mut Unstructured<'_>) -> Result<String> {
     match u.int_in_range(0u8..=63)? {
         0..=51 => Ok((*u.choose(NAMES)?).to_owned()),
         52..=61 => {
-            let length = if one_in(u, 16)? {
-                u.int_in_range(1usize..=20_000)?
+            let length = if one_in(u, 32)? {
+                u.int_in_range(1usize..=4_000)?
             } else {
                 u.int_in_range(1usize..=12)?
             };
@@ -209,12 +209,15 @@ pub fn text(u: &mut Unstructured<'_>) -> Result<String> {
         "tab\tand\nnew line",
         "é ü 中文 🙂",
     ];
-    match u.int_in_range(0u8..=15)? {
-        0..=10 => Ok((*u.choose(WORDS)?).to_owned()),
-        11..=13 => String::arbitrary(u),
+    // Long lines are rare and mostly a few thousand characters: a policy
+    // holds many texts, and megabytes of them make every run slow.
+    match u.int_in_range(0u8..=63)? {
+        0..=55 => Ok((*u.choose(WORDS)?).to_owned()),
+        56..=61 => String::arbitrary(u),
         _ => {
             let piece = *u.choose(WORDS)?;
-            let times = u.int_in_range(1usize..=20_000)?;
+            let most = if one_in(u, 8)? { 20_000 } else { 400 };
+            let times = u.int_in_range(1usize..=most)?;
             Ok(format!("{piece} ").repeat(times))
         }
     }
@@ -298,9 +301,10 @@ pub fn date(u: &mut Unstructured<'_>) -> Result<Date> {
         1, 4, 100, 1900, 2000, 2020, 2024, 2025, 2026, 2027, 2100, 9999,
     ];
     const DAYS: &[i8] = &[1, 2, 15, 27, 28, 29, 30, 31];
-    let year = match u.int_in_range(0u8..=7)? {
-        0..=5 => *u.choose(YEARS)?,
-        6 => u.int_in_range(1i16..=9999)?,
+    // A year before 1 prints as no date the grammar reads: rarely.
+    let year = match u.int_in_range(0u8..=63)? {
+        0..=47 => *u.choose(YEARS)?,
+        48..=62 => u.int_in_range(1i16..=9999)?,
         _ => u.int_in_range(-9999i16..=9999)?,
     };
     let month = u.int_in_range(1i8..=12)?;
