@@ -7,10 +7,15 @@ use crate::decimal::Decimal;
 use crate::source::Span;
 use jiff::civil::Date;
 
+#[cfg(feature = "arbitrary")]
+pub mod generate;
+
 /// An identifier as written, with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Name {
     /// The identifier.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::name))]
     pub text: String,
     /// Where it was written.
     pub span: Span,
@@ -18,6 +23,7 @@ pub struct Name {
 
 /// A whole `.policy` file.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PolicyFile {
     /// The `policy` header.
     pub header: Header,
@@ -27,16 +33,21 @@ pub struct PolicyFile {
 
 /// The `policy` header: what manual section the file encodes.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Header {
     /// The policy's short name.
     pub name: Name,
     /// `title "..."`.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))]
     pub title: String,
     /// `jurisdiction "..."`.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))]
     pub jurisdiction: String,
     /// `source "..."`: the document the file encodes.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))]
     pub source: String,
     /// `effective YYYY-MM-DD`: when the source took effect.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::date))]
     pub effective: Date,
     /// The span of the whole header.
     pub span: Span,
@@ -44,6 +55,7 @@ pub struct Header {
 
 /// One top-level declaration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Item {
     /// `enum Name { a, b }`
     Enum(EnumDef),
@@ -61,8 +73,10 @@ pub enum Item {
 
 /// `import "file.policy"`: use another file's enums, records, facts and rules.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Import {
     /// The path, relative to the importing file.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::import_path))]
     pub path: String,
     /// The whole import line.
     pub span: Span,
@@ -70,14 +84,18 @@ pub struct Import {
 
 /// Rules and decisions in force for a range of dates.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct VersionDef {
     /// What the version is called, e.g. "as amended effective 2021-08-10".
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))]
     pub name: String,
     /// Where the name is written.
     pub name_span: Span,
     /// The first day in force.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::date))]
     pub effective: Date,
     /// The last day in force; open-ended when absent.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_date))]
     pub until: Option<Date>,
     /// The version's rules and decisions.
     pub definitions: Vec<Definition>,
@@ -87,10 +105,12 @@ pub struct VersionDef {
 
 /// An enumeration type.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct EnumDef {
     /// Its name.
     pub name: Name,
     /// An optional description.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
     pub doc: Option<String>,
     /// Its values, in order.
     pub variants: Vec<Variant>,
@@ -98,15 +118,18 @@ pub struct EnumDef {
 
 /// One value of an enumeration.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Variant {
     /// Its name.
     pub name: Name,
     /// An optional description.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
     pub doc: Option<String>,
 }
 
 /// A named record type.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct RecordDef {
     /// Its name.
     pub name: Name,
@@ -116,6 +139,7 @@ pub struct RecordDef {
 
 /// A `facts` block.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct FactsDef {
     /// The declared facts.
     pub fields: Vec<FieldDecl>,
@@ -125,12 +149,14 @@ pub struct FactsDef {
 
 /// `name: type "description"`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct FieldDecl {
     /// The field's name.
     pub name: Name,
     /// Its type.
     pub ty: TypeExpr,
     /// An optional description.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
     pub doc: Option<String>,
 }
 
@@ -157,6 +183,7 @@ impl TypeExpr {
 
 /// Whether a definition is a helper rule or an output decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum DefinitionKind {
     /// `rule`: referenced by other rules and decisions.
     Rule,
@@ -166,6 +193,7 @@ pub enum DefinitionKind {
 
 /// A named rule or decision.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Definition {
     /// Rule or decision.
     pub kind: DefinitionKind,
@@ -174,6 +202,7 @@ pub struct Definition {
     /// The declared type (required for decisions).
     pub ty: Option<TypeExpr>,
     /// The manual's words for it.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
     pub label: Option<String>,
     /// Where in the manual it comes from.
     pub citation: Option<Citation>,
@@ -185,8 +214,10 @@ pub struct Definition {
 
 /// `cite "section, bullet"`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Citation {
     /// The reference text.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))]
     pub text: String,
     /// Where it was written.
     pub span: Span,
@@ -203,23 +234,24 @@ pub struct Expr {
 
 /// The kinds of expression.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum ExprKind {
     /// `true` / `false`.
     Bool(bool),
     /// `42`.
-    Integer(i64),
+    Integer(#[cfg_attr(feature = "arbitrary", arbitrary(with = generate::integer))] i64),
     /// `1.5`.
-    Decimal(Decimal),
+    Decimal(#[cfg_attr(feature = "arbitrary", arbitrary(with = generate::decimal))] Decimal),
     /// `"text"`.
-    Text(String),
+    Text(#[cfg_attr(feature = "arbitrary", arbitrary(with = generate::text))] String),
     /// `2026-03-01`.
-    Date(Date),
+    Date(#[cfg_attr(feature = "arbitrary", arbitrary(with = generate::date))] Date),
     /// `90 days`.
     Duration(Duration),
     /// `as_of`: the evaluation date.
     AsOf,
     /// `a.b.c`: a fact, rule, decision, enum value or element field.
-    Path(Vec<Name>),
+    Path(#[cfg_attr(feature = "arbitrary", arbitrary(with = generate::path))] Vec<Name>),
     /// `(expr).field`.
     Field(Box<Expr>, Name),
     /// `not x`, `-x`.
@@ -282,6 +314,7 @@ pub enum ExprKind {
         /// How rows are chosen.
         hit: HitPolicy,
         /// The columns' input values.
+        #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::non_empty))]
         inputs: Vec<Expr>,
         /// The rows, in order.
         rows: Vec<TableRow>,
@@ -291,6 +324,7 @@ pub enum ExprKind {
     /// `if c then a else if d then b else e`.
     If {
         /// Each `if c then a`, in order.
+        #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::non_empty))]
         branches: Vec<(Expr, Expr)>,
         /// The final `else`.
         otherwise: Box<Expr>,
@@ -303,6 +337,7 @@ pub enum ExprKind {
 
 /// How a decision table chooses its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum HitPolicy {
     /// At most one row may match any input; the checker proves it.
     Unique,
@@ -312,8 +347,10 @@ pub enum HitPolicy {
 
 /// One row of a decision table.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct TableRow {
     /// One cell per input column.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::non_empty))]
     pub cells: Vec<Cell>,
     /// The row's result.
     pub output: Expr,
@@ -323,6 +360,7 @@ pub struct TableRow {
 
 /// One cell of a decision table row.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Cell {
     /// `any`: matches every input.
     Any(Span),
@@ -334,8 +372,10 @@ pub enum Cell {
 
 /// A length of time as written: `15 days`, `1 year`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Duration {
     /// How many units.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::amount))]
     pub amount: i64,
     /// Which unit.
     pub unit: TimeUnit,
@@ -368,6 +408,7 @@ pub enum Calendar {
 
 /// A calendar unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum TimeUnit {
     /// Days.
     Day,
@@ -381,6 +422,7 @@ pub enum TimeUnit {
 
 /// The side of an anchor date a `within` window lies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Direction {
     /// `within D before y`: from `y - D` to `y`.
     Before,
@@ -392,6 +434,7 @@ pub enum Direction {
 
 /// A prefix operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum UnaryOp {
     /// `not`.
     Not,
@@ -401,6 +444,7 @@ pub enum UnaryOp {
 
 /// An infix operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum BinaryOp {
     /// `or`.
     Or,
@@ -450,6 +494,7 @@ impl BinaryOp {
 
 /// How the items of a criteria list combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Quantifier {
     /// Every item holds.
     All,
@@ -463,14 +508,17 @@ pub enum Quantifier {
 
 /// One bullet of a criteria list.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Criterion {
     /// The manual's words.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
     pub label: Option<String>,
     /// Where in the manual.
     pub citation: Option<Citation>,
     /// The test.
     pub expr: Expr,
     /// The test as written, shown for criteria without words of their own.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::written))]
     pub written: String,
     /// The whole bullet.
     pub span: Span,
@@ -478,6 +526,7 @@ pub struct Criterion {
 
 /// The aggregates over lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum AggregateKind {
     /// How many elements pass the filter.
     Count,

@@ -8,7 +8,7 @@
 #![no_main]
 
 // The logic lives beside the reproducer test, which runs the same function.
-#[allow(dead_code, reason = "each target uses one of the two functions")]
+#[allow(dead_code, reason = "each target uses one of the shared functions")]
 #[path = "../../tests/fuzz_regressions/targets.rs"]
 mod targets;
 

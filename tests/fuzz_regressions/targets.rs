@@ -5,10 +5,11 @@
 use policyc::check;
 use policyc::diagnostic::{self, Style};
 use policyc::source::SourceFile;
-use policyc::{Format, Options, Policy, Prepared, pretty, syntax};
+use policyc::{Date, Facts, Format, Options, Policy, Prepared, pretty, syntax};
 use std::sync::OnceLock;
 
-const STYLES: [Style; 2] = [Style::Human { color: false }, Style::Json];
+/// Every diagnostic is rendered in both styles.
+pub const STYLES: [Style; 2] = [Style::Human { color: false }, Style::Json];
 
 /// The `policy_text` target: parse, check, render, format.
 pub fn policy_text(data: &[u8]) {
@@ -46,7 +47,7 @@ pub fn policy_text(data: &[u8]) {
 
 /// The shipped policies, checked once, each with every decision prepared
 /// with explanations.
-fn policies() -> &'static [(Policy, Prepared)] {
+pub fn policies() -> &'static [(Policy, Prepared)] {
     static CHECKED: OnceLock<Vec<(Policy, Prepared)>> = OnceLock::new();
     CHECKED.get_or_init(|| {
         [
@@ -90,8 +91,19 @@ pub fn facts_json(data: &[u8]) {
     } else {
         ("facts.yaml", Format::Yaml)
     };
-    let source = SourceFile::new(name, text);
-    let facts = match policy.facts(&source, format) {
+    load_and_evaluate(policy, prepared, &SourceFile::new(name, text), format);
+}
+
+/// Loads facts for `policy`, then evaluates every decision with
+/// explanations (as of the file's `as_of`, else 2026-03-01) and renders the
+/// outcome; a failure must come with at least one diagnostic.
+pub fn load_and_evaluate(
+    policy: &Policy,
+    prepared: &Prepared,
+    source: &SourceFile,
+    format: Format,
+) {
+    let facts = match policy.facts(source, format) {
         Ok(facts) => facts,
         Err(errors) => {
             assert!(!errors.is_empty(), "a load failure without errors");
@@ -102,12 +114,18 @@ pub fn facts_json(data: &[u8]) {
         }
     };
     for style in STYLES {
-        let _ = diagnostic::render_all(facts.warnings(), Some(&source), style);
+        let _ = diagnostic::render_all(facts.warnings(), Some(source), style);
     }
     let as_of = facts
         .as_of()
         .unwrap_or_else(|| syntax::parse_date("2026-03-01").expect("a fixed date"));
-    match prepared.evaluate(&facts, as_of, None) {
+    evaluate_and_render(prepared, &facts, as_of);
+}
+
+/// Evaluates, then renders the determination (human, with and without
+/// colour, and JSON) or the error's diagnostics, of which there must be one.
+pub fn evaluate_and_render(prepared: &Prepared, facts: &Facts, as_of: Date) {
+    match prepared.evaluate(facts, as_of, None) {
         Ok(determination) => {
             for color in [false, true] {
                 let _ = prepared.human(&determination, color);
