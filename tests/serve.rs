@@ -490,6 +490,50 @@ fn batch_answers_what_eval_batch_writes() {
 }
 
 #[test]
+fn batch_determinations_are_logged_line_by_line() {
+    let dir = scratch("batch_log");
+    let log = dir.join("decisions.ndjson");
+    let _ = std::fs::remove_file(&log);
+    let server = Server::start(&[
+        "--policies",
+        "policies",
+        "--decision-log",
+        log.to_str().unwrap(),
+    ]);
+    let admitted = std::fs::read_to_string("examples/irts/admission/admitted.json")
+        .unwrap()
+        .replace('\n', " ");
+    let body = format!("{admitted}\nnot json\n{admitted}\n");
+    let path = "/v1/policies/mn_irts/evaluate/batch?decisions=admission";
+    let (status, _) = server.request("POST", path, Some("application/x-ndjson"), body.as_bytes());
+    assert_eq!(status, 200);
+    // The same member through the single endpoint, for its digest.
+    let (status, _) = server.post_json(
+        EVALUATE,
+        &request_for("examples/irts/admission/admitted.json", ""),
+    );
+    assert_eq!(status, 200);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Two batch lines evaluated (the line that is not JSON is not a
+    // determination), then the single one.
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[1]["line"], 3);
+    assert_eq!(lines[0]["batch_id"], lines[1]["batch_id"]);
+    assert_ne!(lines[0]["decision_id"], lines[1]["decision_id"]);
+    assert_eq!(lines[0]["results"]["admission"]["value"], true);
+    assert_eq!(
+        lines[0]["decisions_asked"],
+        serde_json::json!(["admission"])
+    );
+    assert_eq!(lines[0]["facts_sha256"], lines[2]["facts_sha256"]);
+}
+
+#[test]
 fn a_kill_under_load_loses_no_line_whose_answer_was_sent() {
     let dir = scratch("kill");
     let log = dir.join("decisions.ndjson");

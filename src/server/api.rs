@@ -457,6 +457,77 @@ fn log_line(
     Json::Object(line).to_string()
 }
 
+/// One decision-log line for a batch line's result document: the same
+/// fields as for one evaluation, with the batch's id and the line number.
+fn batch_log_line(
+    batch_id: &str,
+    number: u64,
+    served: &Served,
+    (date_of_service, decisions): &(Option<String>, Option<String>),
+    result: &Json,
+    facts: &str,
+    with_facts: bool,
+) -> String {
+    // The facts without the line's own `as_of`, so a member's digest is the
+    // same as for a single evaluation of the same facts.
+    let mut parsed = serde_json::from_str::<serde_json::Value>(facts).ok();
+    if let Some(object) = parsed.as_mut().and_then(serde_json::Value::as_object_mut) {
+        object.remove("as_of");
+    }
+    let canonical = parsed
+        .as_ref()
+        .map_or_else(|| facts.to_owned(), ToString::to_string);
+    let results: Map = result
+        .get("decisions")
+        .and_then(Json::as_object)
+        .map(|decisions| {
+            decisions
+                .iter()
+                .map(|(name, d)| {
+                    (
+                        name.to_owned(),
+                        object! {
+                            "value" => d.get("value").cloned().unwrap_or_default(),
+                            "missing" => d.get("missing").cloned().unwrap_or_default(),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let asked: Vec<Json> = decisions
+        .as_deref()
+        .map(|d| d.split(',').map(|n| Json::from(n.trim())).collect())
+        .unwrap_or_default();
+    let mut line = Map::new();
+    line.insert("decision_id", uuid::Uuid::now_v7().to_string());
+    line.insert("batch_id", batch_id);
+    line.insert("line", number);
+    line.insert("time", jiff::Timestamp::now().to_string());
+    line.insert("policy", served.name.as_str());
+    line.insert("policy_sha256", served.hash.as_str());
+    line.insert(
+        "version",
+        result
+            .get("version")
+            .and_then(|v| v.get("name"))
+            .cloned()
+            .unwrap_or_default(),
+    );
+    line.insert("as_of", result.get("as_of").cloned().unwrap_or_default());
+    line.insert("date_of_service", date_of_service.as_deref());
+    line.insert("decisions_asked", asked);
+    line.insert("results", results);
+    line.insert("facts_sha256", hex(&Sha256::digest(canonical.as_bytes())));
+    if with_facts {
+        line.insert(
+            "facts",
+            parsed.map_or(Json::Null, |v| super::error::from_value(&v)),
+        );
+    }
+    Json::Object(line).to_string()
+}
+
 /// The query of `POST …/evaluate/batch`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -503,6 +574,7 @@ async fn batch_inner(
             "the body is not UTF-8 text",
         )
     })?;
+    let query_echo = (query.date_of_service.clone(), query.decisions.clone());
     let options = batch::Options {
         as_of: query
             .as_of
@@ -522,15 +594,41 @@ async fn batch_inner(
     };
     let runner = Batch::new(&served.policy, options)
         .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_decision", e.to_string()))?;
+    let batch_id = uuid::Uuid::now_v7().to_string();
     let mut out = String::new();
+    let mut log_lines = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-        out.push_str(&batch::result_line(number, runner.evaluate_line(line)));
+        let result = runner.evaluate_line(line);
+        if let (Some(_), Ok(json)) = (&state.log, &result) {
+            log_lines.push(batch_log_line(
+                &batch_id,
+                number,
+                &served,
+                &query_echo,
+                json,
+                line,
+                state.log_facts,
+            ));
+        }
+        out.push_str(&batch::result_line(number, result));
         out.push('\n');
+    }
+    if let Some(log) = &state.log
+        && log.append_all(log_lines).await.is_err()
+    {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "decision_log_unavailable",
+            "the decisions could not be written to the audit log; try again",
+        ));
     }
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson".to_owned()),
+            (header::HeaderName::from_static("x-batch-id"), batch_id),
+        ],
         out,
     )
         .into_response())

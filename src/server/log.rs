@@ -48,13 +48,23 @@ impl DecisionLog {
 
     /// Appends one line (a newline is added); resolves once it is on disk.
     pub(crate) async fn append(&self, line: String) -> io::Result<()> {
-        let (done, on_disk) = oneshot::channel();
-        self.lines
-            .send((line, done))
-            .map_err(|_| io::Error::other("the decision log's writer has stopped"))?;
-        on_disk
-            .await
-            .map_err(|_| io::Error::other("the decision log's writer has stopped"))?
+        self.append_all(vec![line]).await
+    }
+
+    /// Appends several lines, in order; resolves once all are on disk. They
+    /// are handed to the writer together, so they share its flushes.
+    pub(crate) async fn append_all(&self, lines: Vec<String>) -> io::Result<()> {
+        let stopped = || io::Error::other("the decision log's writer has stopped");
+        let mut waiting = Vec::with_capacity(lines.len());
+        for line in lines {
+            let (done, on_disk) = oneshot::channel();
+            self.lines.send((line, done)).map_err(|_| stopped())?;
+            waiting.push(on_disk);
+        }
+        for on_disk in waiting {
+            on_disk.await.map_err(|_| stopped())??;
+        }
+        Ok(())
     }
 }
 
