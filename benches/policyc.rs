@@ -84,12 +84,11 @@ fn check_policy(bencher: divan::Bencher, name: &str) {
     bencher.bench(|| Policy::from_text(divan::black_box(&path), divan::black_box(&text)).unwrap());
 }
 
-/// A prepared decision on facts already loaded, explanation off, per
-/// member, reusing one determination (no allocation once warm).
-#[divan::bench(args = DECISIONS)]
-fn prepared_native(bencher: divan::Bencher, decision: &str) {
+/// A prepared decision on facts already loaded, per member, reusing one
+/// determination (no allocation once warm with the explanation off).
+fn native(bencher: divan::Bencher, decision: &str, explain: bool) {
     let policy = irts();
-    let prepared = prepared(&policy, decision, false);
+    let prepared = prepared(&policy, decision, explain);
     let members = loaded(&policy, &lines());
     let mut next = members.iter().cycle();
     let mut out = Determination::default();
@@ -102,21 +101,16 @@ fn prepared_native(bencher: divan::Bencher, decision: &str) {
     });
 }
 
+/// Explanation off.
+#[divan::bench(args = DECISIONS)]
+fn prepared_native(bencher: divan::Bencher, decision: &str) {
+    native(bencher, decision, false);
+}
+
 /// The same with explanations: every criterion's trace built.
 #[divan::bench(args = DECISIONS)]
 fn prepared_native_explained(bencher: divan::Bencher, decision: &str) {
-    let policy = irts();
-    let prepared = prepared(&policy, decision, true);
-    let members = loaded(&policy, &lines());
-    let mut next = members.iter().cycle();
-    let mut out = Determination::default();
-    bencher.bench_local(|| {
-        let facts = next.next().unwrap();
-        prepared
-            .evaluate_into(facts, as_of(), None, &mut out)
-            .unwrap();
-        divan::black_box(&out);
-    });
+    native(bencher, decision, true);
 }
 
 /// A JSON string to a determination, per member: load, then evaluate.

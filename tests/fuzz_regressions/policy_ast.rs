@@ -8,12 +8,11 @@
 //! `syntax::MAX_NESTING` brackets most of the time; from 224, 24 to 86
 //! levels, which often goes past it.
 
-use crate::targets::{STYLES, evaluate_and_render};
+use crate::targets::{STYLES, evaluate_and_render, parses_and_checks};
 use arbitrary::Unstructured;
 use policyc::ast::{Item, generate};
-use policyc::diagnostic;
 use policyc::source::SourceFile;
-use policyc::{Options, Policy, check, pretty, syntax};
+use policyc::{Options, Policy, pretty, syntax};
 
 /// How deep the tree for `shape` may nest.
 pub fn max_depth(shape: u8) -> usize {
@@ -34,23 +33,7 @@ pub fn policy_ast(data: &[u8]) {
     };
     let printed = pretty::print(&tree);
     let source = SourceFile::new("fuzz.policy", printed.as_str());
-    let file = match syntax::parse(&source) {
-        Ok(file) => file,
-        Err(errors) => {
-            assert!(!errors.is_empty(), "a parse failure without errors");
-            for style in STYLES {
-                let _ = diagnostic::render_all(&errors, Some(&source), style);
-            }
-            return;
-        }
-    };
-    let outcome = check::check(&file);
-    for style in STYLES {
-        let _ = diagnostic::render_all(&outcome.errors, Some(&source), style);
-        let _ = diagnostic::render_all(&outcome.warnings, Some(&source), style);
-    }
-    if outcome.policy.is_none() {
-        assert!(!outcome.errors.is_empty(), "a check failure without errors");
+    if !parses_and_checks(&source) {
         return;
     }
 
@@ -67,7 +50,7 @@ pub fn policy_ast(data: &[u8]) {
 
     // Every decision, against empty facts. Imports would be read from the
     // file system, so a policy with any is not evaluated.
-    if file
+    if tree
         .items
         .iter()
         .any(|item| matches!(item, Item::Import(_)))

@@ -11,29 +11,38 @@ use std::sync::OnceLock;
 /// Every diagnostic is rendered in both styles.
 pub const STYLES: [Style; 2] = [Style::Human { color: false }, Style::Json];
 
+/// Parses and checks `source`, rendering every error and warning in each
+/// style; whether it checked. A failure must come with an error.
+pub fn parses_and_checks(source: &SourceFile) -> bool {
+    let file = match syntax::parse(source) {
+        Ok(file) => file,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a parse failure without errors");
+            for style in STYLES {
+                let _ = diagnostic::render_all(&errors, Some(source), style);
+            }
+            return false;
+        }
+    };
+    let outcome = check::check(&file);
+    for style in STYLES {
+        let _ = diagnostic::render_all(&outcome.errors, Some(source), style);
+        let _ = diagnostic::render_all(&outcome.warnings, Some(source), style);
+    }
+    if outcome.policy.is_none() {
+        assert!(!outcome.errors.is_empty(), "a check failure without errors");
+        return false;
+    }
+    true
+}
+
 /// The `policy_text` target: parse, check, render, format.
 pub fn policy_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     let source = SourceFile::new("fuzz.policy", text);
-    let file = match syntax::parse(&source) {
-        Ok(file) => file,
-        Err(errors) => {
-            assert!(!errors.is_empty(), "a parse failure without errors");
-            for style in STYLES {
-                let _ = diagnostic::render_all(&errors, Some(&source), style);
-            }
-            return;
-        }
-    };
-    let outcome = check::check(&file);
-    for style in STYLES {
-        let _ = diagnostic::render_all(&outcome.errors, Some(&source), style);
-        let _ = diagnostic::render_all(&outcome.warnings, Some(&source), style);
-    }
-    if outcome.policy.is_none() {
-        assert!(!outcome.errors.is_empty(), "a check failure without errors");
+    if !parses_and_checks(&source) {
         return;
     }
     match pretty::format(&source) {
