@@ -2,9 +2,10 @@
 //! evaluation, one member or NDJSON lines.
 
 use super::error::ApiError;
-use super::{Served, State, hex};
+use super::record;
+use super::{Served, State};
 use crate::batch::{self, Batch};
-use crate::engine::{Determination, Format, Options, Prepared};
+use crate::engine::{Format, Options, Prepared};
 use crate::json::{Json, Map};
 use crate::object;
 use crate::source::SourceFile;
@@ -16,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 type Shared_ = Shared<Arc<State>>;
@@ -366,10 +366,10 @@ async fn evaluate_inner(
         .map_err(|e| ApiError::engine(&e))?;
     let decision_id = uuid::Uuid::now_v7().to_string();
     if let Some(log) = &state.log {
-        let line = log_line(
+        let line = record::log_line(
             &decision_id,
             &served,
-            &request,
+            (request.date_of_service.as_deref(), &request.decisions),
             &determination,
             &prepared,
             facts_text,
@@ -405,127 +405,6 @@ async fn evaluate_inner(
         response.extend(map);
     }
     Ok(json_response(StatusCode::OK, &Json::Object(response)))
-}
-
-/// One decision-log line: who decided what, on which policy and version,
-/// as of when, and a digest of the facts (the facts themselves only when
-/// asked, since they hold member health data).
-fn log_line(
-    decision_id: &str,
-    served: &Served,
-    request: &EvaluateRequest,
-    determination: &Determination,
-    prepared: &Prepared,
-    facts: &str,
-    with_facts: bool,
-) -> String {
-    // Canonical facts: keys sorted, no white space.
-    let canonical = serde_json::from_str::<serde_json::Value>(facts)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| facts.to_owned());
-    let digest = hex(&Sha256::digest(canonical.as_bytes()));
-    let checked = prepared.checked(determination);
-    let results: Map = determination
-        .decisions
-        .iter()
-        .map(|d| {
-            let value = crate::explain::value_json(&d.value, d.ty(), checked.schema());
-            let missing: Vec<Json> = d.missing.iter().map(|m| Json::from(m.as_ref())).collect();
-            (
-                d.name().to_owned(),
-                object! { "value" => value, "missing" => missing },
-            )
-        })
-        .collect();
-    let mut line = Map::new();
-    line.insert("decision_id", decision_id);
-    line.insert("time", jiff::Timestamp::now().to_string());
-    line.insert("policy", served.name.as_str());
-    line.insert("policy_sha256", served.hash.as_str());
-    line.insert("version", determination.version.as_deref());
-    line.insert("as_of", determination.as_of.to_string());
-    line.insert("date_of_service", request.date_of_service.as_deref());
-    line.insert("decisions_asked", Json::from(request.decisions.clone()));
-    line.insert("results", results);
-    line.insert("facts_sha256", digest);
-    if with_facts {
-        let facts = serde_json::from_str::<serde_json::Value>(facts)
-            .map(|v| super::error::from_value(&v))
-            .unwrap_or(Json::Null);
-        line.insert("facts", facts);
-    }
-    Json::Object(line).to_string()
-}
-
-/// One decision-log line for a batch line's result document: the same
-/// fields as for one evaluation, with the batch's id and the line number.
-fn batch_log_line(
-    batch_id: &str,
-    number: u64,
-    served: &Served,
-    (date_of_service, decisions): &(Option<String>, Option<String>),
-    result: &Json,
-    facts: &str,
-    with_facts: bool,
-) -> String {
-    // The facts without the line's own `as_of`, so a member's digest is the
-    // same as for a single evaluation of the same facts.
-    let mut parsed = serde_json::from_str::<serde_json::Value>(facts).ok();
-    if let Some(object) = parsed.as_mut().and_then(serde_json::Value::as_object_mut) {
-        object.remove("as_of");
-    }
-    let canonical = parsed
-        .as_ref()
-        .map_or_else(|| facts.to_owned(), ToString::to_string);
-    let results: Map = result
-        .get("decisions")
-        .and_then(Json::as_object)
-        .map(|decisions| {
-            decisions
-                .iter()
-                .map(|(name, d)| {
-                    (
-                        name.to_owned(),
-                        object! {
-                            "value" => d.get("value").cloned().unwrap_or_default(),
-                            "missing" => d.get("missing").cloned().unwrap_or_default(),
-                        },
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let asked: Vec<Json> = decisions
-        .as_deref()
-        .map(|d| d.split(',').map(|n| Json::from(n.trim())).collect())
-        .unwrap_or_default();
-    let mut line = Map::new();
-    line.insert("decision_id", uuid::Uuid::now_v7().to_string());
-    line.insert("batch_id", batch_id);
-    line.insert("line", number);
-    line.insert("time", jiff::Timestamp::now().to_string());
-    line.insert("policy", served.name.as_str());
-    line.insert("policy_sha256", served.hash.as_str());
-    line.insert(
-        "version",
-        result
-            .get("version")
-            .and_then(|v| v.get("name"))
-            .cloned()
-            .unwrap_or_default(),
-    );
-    line.insert("as_of", result.get("as_of").cloned().unwrap_or_default());
-    line.insert("date_of_service", date_of_service.as_deref());
-    line.insert("decisions_asked", asked);
-    line.insert("results", results);
-    line.insert("facts_sha256", hex(&Sha256::digest(canonical.as_bytes())));
-    if with_facts {
-        line.insert(
-            "facts",
-            parsed.map_or(Json::Null, |v| super::error::from_value(&v)),
-        );
-    }
-    Json::Object(line).to_string()
 }
 
 /// The query of `POST …/evaluate/batch`.
@@ -601,7 +480,7 @@ async fn batch_inner(
         let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
         let result = runner.evaluate_line(line);
         if let (Some(_), Ok(json)) = (&state.log, &result) {
-            log_lines.push(batch_log_line(
+            log_lines.push(record::batch_log_line(
                 &batch_id,
                 number,
                 &served,

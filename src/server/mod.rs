@@ -10,6 +10,7 @@ mod api;
 mod error;
 mod log;
 mod metrics;
+mod record;
 mod ui;
 
 use crate::engine::{Diagnostics, Options, Policy, Prepared};
