@@ -340,21 +340,7 @@ async fn evaluate_inner(
             "the body has no \"facts\": send the member's facts as an object",
         )
     })?;
-    let as_of = match &request.as_of {
-        Some(text) => date("as_of", text)?,
-        None => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "no_as_of",
-                "no as-of date: give \"as_of\": \"YYYY-MM-DD\"; evaluation needs the date it is made as of",
-            ));
-        }
-    };
-    let date_of_service = request
-        .date_of_service
-        .as_deref()
-        .map(|t| date("date_of_service", t))
-        .transpose()?;
+    let (as_of, date_of_service) = dates(&request)?;
     let prepared = prepared(&served, &request.decisions, request.explain)?;
     let source = SourceFile::new("facts", facts_text);
     let facts = served
@@ -384,7 +370,43 @@ async fn evaluate_inner(
             ));
         }
     }
-    let checked = prepared.checked(&determination);
+    count_determinations(state, &served, &prepared, &determination);
+    let mut response = Map::new();
+    response.insert("decision_id", decision_id);
+    if let Json::Object(map) = prepared.json(&determination) {
+        response.extend(map);
+    }
+    Ok(json_response(StatusCode::OK, &Json::Object(response)))
+}
+
+/// The as-of date (required: 422 without it) and the date of service.
+fn dates(request: &EvaluateRequest) -> Result<(Date, Option<Date>), ApiError> {
+    let as_of = match &request.as_of {
+        Some(text) => date("as_of", text)?,
+        None => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_as_of",
+                "no as-of date: give \"as_of\": \"YYYY-MM-DD\"; evaluation needs the date it is made as of",
+            ));
+        }
+    };
+    let date_of_service = request
+        .date_of_service
+        .as_deref()
+        .map(|t| date("date_of_service", t))
+        .transpose()?;
+    Ok((as_of, date_of_service))
+}
+
+/// Counts each decision's value for `/metrics`.
+fn count_determinations(
+    state: &State,
+    served: &Served,
+    prepared: &Prepared,
+    determination: &crate::engine::Determination,
+) {
+    let checked = prepared.checked(determination);
     for decision in &determination.decisions {
         // Only the few values of booleans and enums become labels; a count,
         // a date or a record would make a label set without end.
@@ -399,12 +421,6 @@ async fn evaluate_inner(
             .metrics
             .determination(&served.name, decision.name(), &value);
     }
-    let mut response = Map::new();
-    response.insert("decision_id", decision_id);
-    if let Json::Object(map) = prepared.json(&determination) {
-        response.extend(map);
-    }
-    Ok(json_response(StatusCode::OK, &Json::Object(response)))
 }
 
 /// The query of `POST …/evaluate/batch`.
@@ -434,6 +450,27 @@ pub(crate) async fn batch(
     }
 }
 
+/// The batch options a query asks for.
+fn batch_options(query: BatchQuery) -> Result<batch::Options, ApiError> {
+    Ok(batch::Options {
+        as_of: query
+            .as_of
+            .as_deref()
+            .map(|t| date("as_of", t))
+            .transpose()?,
+        date_of_service: query
+            .date_of_service
+            .as_deref()
+            .map(|t| date("date_of_service", t))
+            .transpose()?,
+        decisions: query
+            .decisions
+            .map(|d| d.split(',').map(|n| n.trim().to_owned()).collect())
+            .unwrap_or_default(),
+        explain: query.explain,
+    })
+}
+
 async fn batch_inner(
     state: &Arc<State>,
     name: &str,
@@ -454,23 +491,7 @@ async fn batch_inner(
         )
     })?;
     let query_echo = (query.date_of_service.clone(), query.decisions.clone());
-    let options = batch::Options {
-        as_of: query
-            .as_of
-            .as_deref()
-            .map(|t| date("as_of", t))
-            .transpose()?,
-        date_of_service: query
-            .date_of_service
-            .as_deref()
-            .map(|t| date("date_of_service", t))
-            .transpose()?,
-        decisions: query
-            .decisions
-            .map(|d| d.split(',').map(|n| n.trim().to_owned()).collect())
-            .unwrap_or_default(),
-        explain: query.explain,
-    };
+    let options = batch_options(query)?;
     let runner = Batch::new(&served.policy, options)
         .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_decision", e.to_string()))?;
     let batch_id = uuid::Uuid::now_v7().to_string();
