@@ -28,7 +28,8 @@ pub struct DecisionCounts {
     /// compact JSON for records and lists) with its count, in the order first
     /// seen.
     pub counts: Vec<(String, u64)>,
-    /// Results whose value was not among the first [`MAX_VALUES`] distinct ones.
+    /// Results whose value was not among the first distinct ones counted
+    /// (`MAX_VALUES` of them).
     pub other: u64,
 }
 
