@@ -896,6 +896,68 @@ fn requests_past_the_concurrency_limit_wait_their_turn() {
     assert!(second.starts_with("HTTP/1.1 200"), "{second}");
 }
 
+#[test]
+fn the_openapi_document_lists_every_endpoint_and_validates() {
+    let server = Server::start(&["--policies", "policies", "--admin"]);
+    let (status, body) = server.request("GET", "/openapi.json", None, b"");
+    assert_eq!(status, 200);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    // Every documented operation is routed: each answers something other
+    // than "no such endpoint" or "method not allowed".
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            operations += 1;
+            let concrete = path.replace("{policy}", "mn_irts");
+            let (status, text) = server.request(&method.to_uppercase(), &concrete, None, b"");
+            assert!(status != 405, "{method} {path}: {status}");
+            assert!(
+                status != 404 || !text.contains("\"not_found\""),
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert_eq!(operations, 13);
+    let evaluate = &paths["/v1/policies/{policy}/evaluate"]["post"];
+    for status in ["200", "400", "404", "413", "415", "422"] {
+        assert!(evaluate["responses"].get(status).is_some(), "{status}");
+    }
+    // An independent validator, when installed (`.ci/run` installs it):
+    // Python's openapi-spec-validator.
+    let dir = scratch("openapi");
+    let file = dir.join("openapi.json");
+    std::fs::write(&file, &body).unwrap();
+    let check = Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(open(sys.argv[1])))",
+        ])
+        .arg(&file)
+        .output();
+    match check {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let missing = stderr.contains("No module named");
+            if missing && std::env::var("POLICYC_OPENAPI_VALIDATOR").as_deref() != Ok("required") {
+                eprintln!(
+                    "openapi-spec-validator is not installed: the document was not validated"
+                );
+            } else {
+                panic!("the OpenAPI document does not validate:\n{stderr}");
+            }
+        }
+        Err(e) => {
+            assert!(
+                std::env::var("POLICYC_OPENAPI_VALIDATOR").as_deref() != Ok("required"),
+                "python3 cannot run: {e}"
+            );
+        }
+    }
+}
+
 /// A small deterministic generator, so the run is the same every time.
 struct Seeded(u64);
 

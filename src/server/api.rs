@@ -105,6 +105,12 @@ pub(crate) async fn metrics(Shared(state): Shared_) -> Response {
         .into_response()
 }
 
+/// `GET /openapi.json`: the OpenAPI 3.1 document, built from the same
+/// table as the routes.
+pub(crate) async fn openapi() -> Response {
+    json_response(StatusCode::OK, &super::routes::openapi())
+}
+
 /// `GET /healthz`: the process is up.
 pub(crate) async fn healthz() -> &'static str {
     "ok\n"

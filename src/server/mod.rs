@@ -11,12 +11,12 @@ mod error;
 mod log;
 mod metrics;
 mod record;
+mod routes;
 mod ui;
 
 use crate::engine::{Diagnostics, Options, Policy, Prepared};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -275,18 +275,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The routes, over `state`.
 pub(crate) fn router(state: Arc<State>, max_body: usize, max_concurrent: usize) -> Router {
-    Router::new()
-        .route("/healthz", get(api::healthz))
-        .route("/readyz", get(api::readyz))
-        .route("/v1/policies", get(api::list))
-        .route("/v1/policies/{policy}", get(api::describe))
-        .route("/v1/policies/{policy}/schema", get(api::schema))
-        .route("/v1/policies/{policy}/evaluate", post(api::evaluate))
-        .route("/v1/policies/{policy}/evaluate/batch", post(api::batch))
-        .route("/v1/admin/reload", post(api::reload))
-        .route("/ui", get(ui::index))
-        .route("/ui/{policy}", get(ui::policy).post(ui::determine))
-        .route("/metrics", get(api::metrics))
+    routes::router()
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
