@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub workers: Option<std::num::NonZeroUsize>,
+    /// The longest an evaluation (one member or one batch request) may take,
+    /// in milliseconds; past it the caller gets 422.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
     /// Requests handled at once; more wait their turn (default: 64).
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_concurrent: usize,

@@ -45,6 +45,7 @@ pub(crate) fn serve(args: &ServeArgs, output: &mut Output) -> Outcome {
         admin: args.admin,
         token,
         max_concurrent: args.max_concurrent,
+        timeout: std::time::Duration::from_millis(args.timeout_ms.max(1)),
     };
     let mut stderr = std::io::stderr();
     match server::run(&config, &mut stderr) {

@@ -348,14 +348,21 @@ async fn evaluate_inner(
     })?;
     let (as_of, date_of_service) = dates(&request)?;
     let prepared = prepared(&served, &request.decisions, request.explain)?;
-    let source = SourceFile::new("facts", facts_text);
-    let facts = served
-        .policy
-        .facts(&source, Format::Json)
-        .map_err(|d| ApiError::facts(&d))?;
-    let determination = prepared
-        .evaluate(&facts, as_of, date_of_service)
-        .map_err(|e| ApiError::engine(&e))?;
+    // Reading and evaluating run off the async workers, within the
+    // evaluation time limit.
+    let (job_served, job_prepared) = (Arc::clone(&served), prepared.clone());
+    let text = facts_text.to_owned();
+    let determination = within_limit(state, move || {
+        let source = SourceFile::new("facts", text);
+        let facts = job_served
+            .policy
+            .facts(&source, Format::Json)
+            .map_err(|d| ApiError::facts(&d))?;
+        job_prepared
+            .evaluate(&facts, as_of, date_of_service)
+            .map_err(|e| ApiError::engine(&e))
+    })
+    .await?;
     let decision_id = uuid::Uuid::now_v7().to_string();
     if let Some(log) = &state.log {
         let line = record::log_line(
@@ -383,6 +390,32 @@ async fn evaluate_inner(
         response.extend(map);
     }
     Ok(json_response(StatusCode::OK, &Json::Object(response)))
+}
+
+/// Runs `work` on the blocking pool; past the service's evaluation time
+/// limit the caller gets 422 (the work itself runs to its end, bounded by
+/// the body size, and its result is dropped).
+async fn within_limit<T: Send + 'static>(
+    state: &State,
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let job = tokio::task::spawn_blocking(work);
+    match tokio::time::timeout(state.timeout, job).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "evaluation_failed",
+            "the evaluation stopped before its end",
+        )),
+        Err(_) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "evaluation_timeout",
+            format!(
+                "the evaluation took longer than the server allows ({} ms); send fewer facts or lines",
+                state.timeout.as_millis()
+            ),
+        )),
+    }
 }
 
 /// The as-of date (required: 422 without it) and the date of service.
@@ -501,25 +534,31 @@ async fn batch_inner(
     let runner = Batch::new(&served.policy, options)
         .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "unknown_decision", e.to_string()))?;
     let batch_id = uuid::Uuid::now_v7().to_string();
-    let mut out = String::new();
-    let mut log_lines = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
-        let result = runner.evaluate_line(line);
-        if let (Some(_), Ok(json)) = (&state.log, &result) {
-            log_lines.push(record::batch_log_line(
-                &batch_id,
-                number,
-                &served,
-                &query_echo,
-                json,
-                line,
-                state.log_facts,
-            ));
+    let text = text.to_owned();
+    let (id, logging, with_facts) = (batch_id.clone(), state.log.is_some(), state.log_facts);
+    let (out, log_lines) = within_limit(state, move || {
+        let mut out = String::new();
+        let mut log_lines = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            let number = u64::try_from(index).unwrap_or(u64::MAX).saturating_add(1);
+            let result = runner.evaluate_line(line);
+            if let (true, Ok(json)) = (logging, &result) {
+                log_lines.push(record::batch_log_line(
+                    &id,
+                    number,
+                    &served,
+                    &query_echo,
+                    json,
+                    line,
+                    with_facts,
+                ));
+            }
+            out.push_str(&batch::result_line(number, result));
+            out.push('\n');
         }
-        out.push_str(&batch::result_line(number, result));
-        out.push('\n');
-    }
+        Ok((out, log_lines))
+    })
+    .await?;
     if let Some(log) = &state.log
         && log.append_all(log_lines).await.is_err()
     {

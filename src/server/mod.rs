@@ -47,6 +47,9 @@ pub struct Config {
     /// Requests handled at once; more wait their turn, before their body
     /// is read.
     pub max_concurrent: usize,
+    /// The longest an evaluation (one member or one batch) may take before
+    /// the caller is told so.
+    pub timeout: std::time::Duration,
 }
 
 /// A policy being served.
@@ -86,6 +89,8 @@ pub(crate) struct State {
     pub token: Option<String>,
     /// What `/metrics` reports.
     pub metrics: metrics::Metrics,
+    /// The evaluation time limit.
+    pub timeout: std::time::Duration,
 }
 
 impl State {
@@ -330,6 +335,7 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         log_facts: config.log_facts,
         token: config.token.clone(),
         metrics: metrics::Metrics::new(),
+        timeout: config.timeout,
     });
     let listen_error = |reason: String| ServeError::Listen {
         addr: config.addr.to_string(),
