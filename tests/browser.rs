@@ -16,7 +16,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 /// Escapes text for an HTML element or attribute.
@@ -47,19 +46,7 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn a_reviewer_submits_facts_and_sees_the_determination() {
     let Some(browser) = chromium() else { return };
-    let mut server = Command::new(env!("CARGO_BIN_EXE_policyc"))
-        .args(["serve", "--policies", "policies", "--addr", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server starts").unwrap();
-        if let Some(addr) = line.strip_prefix("listening on http://") {
-            break addr.to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
+    let (mut server, addr) = common::serve(&["--policies", "policies"]);
     let dir = common::scratch("browser", "submit");
     let mut seen = Vec::new();
     for (example, value, checklist) in [

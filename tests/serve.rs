@@ -15,10 +15,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 /// A running server, stopped when dropped.
@@ -30,26 +30,9 @@ struct Server {
 impl Server {
     /// Starts `policyc serve` on port 0 with `args`; waits for its address.
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_policyc"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2"])
-            .args(args)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("the server said where it listens")
-                .unwrap();
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                break addr.to_owned();
-            }
-        };
-        // Keep reading its standard error so it never blocks on it.
-        std::thread::spawn(move || lines.for_each(drop));
+        let mut all = vec!["--workers", "2"];
+        all.extend_from_slice(args);
+        let (child, addr) = common::serve(&all);
         Server { child, addr }
     }
 

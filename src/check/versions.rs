@@ -37,7 +37,13 @@ impl Policy {
     /// The version in force on `date`, if any. A policy without versions is
     /// in force from its header's effective date on.
     pub fn in_force(&self, date: Date) -> Option<&Checked> {
-        self.versions.iter().find(|checked| {
+        self.in_force_index(date).and_then(|i| self.versions.get(i))
+    }
+
+    /// The position, among [`Policy::versions`], of the version in force on
+    /// `date`.
+    pub fn in_force_index(&self, date: Date) -> Option<usize> {
+        self.versions.iter().position(|checked| {
             let (from, until) = match checked.version() {
                 Some(v) => (v.effective, v.until),
                 None => (checked.header().effective, None),

@@ -212,13 +212,7 @@ impl Policy {
     }
 
     fn version_index(&self, date: Date) -> Option<usize> {
-        self.versions().iter().position(|checked| {
-            let (from, until) = match checked.version() {
-                Some(v) => (v.effective, v.until),
-                None => (checked.header().effective, None),
-            };
-            from <= date && until.is_none_or(|u| date <= u)
-        })
+        self.inner.versions.in_force_index(date)
     }
 
     fn not_in_force(&self, date: Date) -> Error {
@@ -392,28 +386,16 @@ impl Prepared {
         })?;
         let root = &facts.inner.root;
         let options = self.options;
+        let decisions = &mut out.decisions;
+        let mut run = |scratch: &mut Scratch| {
+            eval::run(
+                checked, plan, root, as_of, options, flip, scratch, decisions,
+            )
+        };
         let result = SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => eval::run(
-                checked,
-                plan,
-                root,
-                as_of,
-                options,
-                flip,
-                &mut scratch,
-                &mut out.decisions,
-            ),
+            Ok(mut scratch) => run(&mut scratch),
             // Only if an evaluation ran inside another on this thread.
-            Err(_) => eval::run(
-                checked,
-                plan,
-                root,
-                as_of,
-                options,
-                flip,
-                &mut Scratch::default(),
-                &mut out.decisions,
-            ),
+            Err(_) => run(&mut Scratch::default()),
         });
         result.map_err(|e| {
             Error::Evaluation(Diagnostic::new(

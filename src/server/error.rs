@@ -47,9 +47,7 @@ impl ApiError {
             .iter()
             .map(|d| {
                 let rendered = d.render(Style::Json);
-                serde_json::from_str::<serde_json::Value>(&rendered)
-                    .map(|v| from_value(&v))
-                    .unwrap_or_else(|_| Json::from(d.message()))
+                serde_json::from_str::<Json>(&rendered).unwrap_or_else(|_| Json::from(d.message()))
             })
             .collect();
         let first = diagnostics
@@ -129,21 +127,5 @@ impl IntoResponse for ApiError {
             text,
         )
             .into_response()
-    }
-}
-
-/// A parsed JSON document as output JSON, in serde_json's key order.
-pub(crate) fn from_value(value: &serde_json::Value) -> Json {
-    match value {
-        serde_json::Value::Null => Json::Null,
-        serde_json::Value::Bool(b) => Json::Bool(*b),
-        serde_json::Value::Number(n) => Json::Number(n.clone()),
-        serde_json::Value::String(s) => Json::String(s.clone()),
-        serde_json::Value::Array(items) => items.iter().map(from_value).collect(),
-        serde_json::Value::Object(map) => Json::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), from_value(v)))
-                .collect(),
-        ),
     }
 }

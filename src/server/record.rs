@@ -50,9 +50,7 @@ pub(crate) fn log_line(
     line.insert("results", results);
     line.insert("facts_sha256", digest);
     if with_facts {
-        let facts = serde_json::from_str::<serde_json::Value>(facts)
-            .map(|v| super::error::from_value(&v))
-            .unwrap_or(Json::Null);
+        let facts = serde_json::from_str::<Json>(facts).unwrap_or(Json::Null);
         line.insert("facts", facts);
     }
     Json::Object(line).to_string()
@@ -121,10 +119,12 @@ pub(crate) fn batch_log_line(
     line.insert("results", results);
     line.insert("facts_sha256", hex(&Sha256::digest(canonical.as_bytes())));
     if with_facts {
-        line.insert(
-            "facts",
-            parsed.map_or(Json::Null, |v| super::error::from_value(&v)),
-        );
+        // In the order written, without the line's own `as_of`.
+        let mut logged = serde_json::from_str::<Json>(facts).unwrap_or(Json::Null);
+        if let Some(object) = logged.as_object_mut() {
+            object.remove("as_of");
+        }
+        line.insert("facts", logged);
     }
     Json::Object(line).to_string()
 }
