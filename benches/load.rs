@@ -61,6 +61,9 @@ fn start(log: Option<&str>) -> Server {
     if let Some(log) = log {
         command.args(["--decision-log", log]);
     }
+    if let Ok(workers) = std::env::var("POLICYC_LOAD_WORKERS") {
+        command.args(["--workers", &workers]);
+    }
     let mut child = command
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

@@ -356,6 +356,11 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         let _ = writeln!(report, "listening on http://{bound}");
         let _ = report.flush();
         tokio::spawn(reload_on_hangup(Arc::clone(&state)));
+        // Answers go out as soon as they are written: without TCP_NODELAY a
+        // keep-alive caller's next request waits on Nagle's algorithm.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(
             listener,
             router(state, config.max_body, config.max_concurrent),
