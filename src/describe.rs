@@ -107,7 +107,15 @@ pub fn describe_text(checked: &Checked) -> String {
     for info in &schema.enums {
         let doc = info.doc.as_deref().map(quoted).unwrap_or_default();
         let space = if doc.is_empty() { "" } else { " " };
-        let values = info.variants.join(", ");
+        let values: Vec<String> = info
+            .variants
+            .iter()
+            .map(|v| match info.description(v) {
+                Some(text) => format!("{v} {}", quoted(text)),
+                None => v.clone(),
+            })
+            .collect();
+        let values = values.join(", ");
         let _ = writeln!(out, "\nenum {}{space}{doc} {{ {values} }}", info.name);
     }
     out
@@ -175,7 +183,8 @@ fn named_records(schema: &Schema) -> impl Iterator<Item = (&str, &crate::check::
 /// "jurisdiction", "source", "effective", "decisions": {name: {"type",
 /// "label", "citation", "facts": [{"path", "type", "description"}]}},
 /// "records": {name: {"fields": [{"name", "type", "description"}]}},
-/// "enums": {name: {"description", "values"}}}`, keys in this order.
+/// "enums": {name: {"description", "values", "value_descriptions": {value:
+/// text}}}}`, keys in this order.
 pub fn describe_json(checked: &Checked) -> Json {
     let header = checked.header();
     let schema = checked.schema();
@@ -204,7 +213,17 @@ pub fn describe_json(checked: &Checked) -> Json {
     }
     let mut enums = Map::new();
     for info in &schema.enums {
-        let entry = object! { "description" => &info.doc, "values" => &info.variants };
+        let mut described = Map::new();
+        for variant in &info.variants {
+            if let Some(text) = info.description(variant) {
+                described.insert(variant.clone(), text);
+            }
+        }
+        let entry = object! {
+            "description" => &info.doc,
+            "values" => &info.variants,
+            "value_descriptions" => described,
+        };
         enums.insert(info.name.clone(), entry);
     }
     object! {

@@ -301,7 +301,12 @@ fn describe_json_has_the_documented_shape() {
     );
     assert_eq!(
         json["enums"]["Shift"],
-        json!({"description": null, "values": ["day", "evening", "night"]})
+        json!({"description": null, "values": ["day", "evening", "night"], "value_descriptions": {}})
+    );
+    // A value's description survives checking.
+    assert_eq!(
+        json["enums"]["TeamQualification"]["value_descriptions"],
+        json!({"other": "None of the listed qualifications"})
     );
     assert_eq!(
         json["records"]["HospitalStay"]["fields"][0]["name"],

@@ -42,6 +42,7 @@ impl Declarations {
                     self.schema.enums.push(EnumInfo {
                         name: e.name.text.clone(),
                         variants: Vec::new(),
+                        descriptions: Vec::new(),
                         doc: e.doc.clone(),
                     });
                     (&e.name, Type::Enum(id))
@@ -76,9 +77,10 @@ impl Declarations {
         for item in &file.items {
             match item {
                 Item::Enum(e) => {
-                    let variants = enum_variants(e, errors);
+                    let (variants, descriptions) = enum_variants(e, errors);
                     if let Some(info) = self.schema.enums.get_mut(enum_index) {
                         info.variants = variants;
+                        info.descriptions = descriptions;
                     }
                     enum_index += 1;
                 }
@@ -262,16 +264,20 @@ pub(crate) fn definitions(file: &ast::PolicyFile) -> impl Iterator<Item = &ast::
     })
 }
 
-fn enum_variants(e: &ast::EnumDef, errors: &mut Vec<CheckError>) -> Vec<String> {
-    let mut variants: Vec<&Name> = Vec::new();
+/// An enumeration's distinct values and, beside them, their descriptions.
+fn enum_variants(
+    e: &ast::EnumDef,
+    errors: &mut Vec<CheckError>,
+) -> (Vec<String>, Vec<Option<String>>) {
+    let mut variants: Vec<&ast::Variant> = Vec::new();
     for variant in &e.variants {
         if variant.name.text == "it" {
             errors.push(reserved_it(&variant.name, "an enum value"));
             continue;
         }
-        match variants.iter().find(|v| v.text == variant.name.text) {
-            Some(first) => errors.push(duplicate(&variant.name, first.span)),
-            None => variants.push(&variant.name),
+        match variants.iter().find(|v| v.name.text == variant.name.text) {
+            Some(first) => errors.push(duplicate(&variant.name, first.name.span)),
+            None => variants.push(variant),
         }
     }
     if variants.is_empty() {
@@ -282,7 +288,10 @@ fn enum_variants(e: &ast::EnumDef, errors: &mut Vec<CheckError>) -> Vec<String> 
                 .to_owned(),
         });
     }
-    variants.into_iter().map(|v| v.text.clone()).collect()
+    variants
+        .into_iter()
+        .map(|v| (v.name.text.clone(), v.doc.clone()))
+        .unzip()
 }
 
 fn reserved_it(name: &Name, what: &str) -> CheckError {

@@ -48,8 +48,18 @@ pub struct EnumInfo {
     pub name: String,
     /// The values, in declared order.
     pub variants: Vec<String>,
+    /// Each value's description, beside `variants`.
+    pub descriptions: Vec<Option<String>>,
     /// The description.
     pub doc: Option<String>,
+}
+
+impl EnumInfo {
+    /// The description of the value `variant`, if it has one.
+    pub fn description(&self, variant: &str) -> Option<&str> {
+        let index = self.variants.iter().position(|v| v == variant)?;
+        self.descriptions.get(index)?.as_deref()
+    }
 }
 
 /// A record type: its fields in declared order.
