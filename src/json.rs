@@ -155,6 +155,14 @@ impl Json {
         }
     }
 
+    /// The array's items, when it is an array.
+    pub fn as_array(&self) -> Option<&Vec<Json>> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
     /// The object, when it is one.
     pub fn as_object(&self) -> Option<&Map> {
         match self {

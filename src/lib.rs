@@ -54,6 +54,8 @@ pub mod engine;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+#[cfg(feature = "fhir")]
+pub mod fhir;
 pub mod imports;
 pub mod json;
 pub mod pretty;

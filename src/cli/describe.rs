@@ -16,6 +16,13 @@ pub(crate) fn describe(
     settings: &Settings,
     output: &mut Output,
 ) -> Outcome {
+    if format == OutputFormat::Fhir && !json_schema {
+        let error = super::CliError::NoFhirDescribe;
+        output
+            .stderr
+            .push_str(&crate::diagnostic::render(&error, None, settings.diagnostics));
+        return Outcome::Usage;
+    }
     let checked = match load::policy(path, settings, &mut output.stderr) {
         Ok((policy, _)) => policy,
         Err(failure) => return failure.outcome(),
@@ -27,7 +34,7 @@ pub(crate) fn describe(
     } else {
         match format {
             OutputFormat::Human => describe::describe_text(checked),
-            OutputFormat::Json => pretty(&describe::describe_json(checked)),
+            OutputFormat::Json | OutputFormat::Fhir => pretty(&describe::describe_json(checked)),
         }
     };
     Outcome::Success

@@ -8,6 +8,14 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
 #[non_exhaustive]
 pub enum CliError {
+    /// `describe --format fhir`: the FHIR form of a policy is its
+    /// Questionnaire.
+    #[error("describe has no FHIR format")]
+    #[diagnostic(
+        code(policyc::cli::describe_fhir),
+        help("write the policy's FHIR Questionnaire with `policyc questionnaire FILE`")
+    )]
+    NoFhirDescribe,
     /// A path that does not exist or cannot be opened.
     #[error("cannot read `{path}`: {reason}")]
     #[diagnostic(

@@ -4,6 +4,7 @@
 mod batch;
 mod describe;
 mod error;
+mod fhir;
 mod fmt;
 mod load;
 mod run;
@@ -67,6 +68,10 @@ pub enum Command {
     /// docs/serve.md, with an optional decision log for audit.
     #[cfg(feature = "server")]
     Serve(ServeArgs),
+    /// Write the FHIR R4 Questionnaire for the facts a policy's decisions
+    /// read; or, with --response-from or --fhir, a QuestionnaireResponse
+    /// answering it.
+    Questionnaire(QuestionnaireArgs),
     /// Run the expected-outcome cases (`*.cases.yaml`) kept beside policies.
     Test {
         /// Cases files, or folders to search for them (default: `policies`).
@@ -75,6 +80,33 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+}
+
+/// Arguments of `policyc questionnaire`.
+#[derive(Debug, clap::Args)]
+pub struct QuestionnaireArgs {
+    /// The `.policy` file.
+    pub file: PathBuf,
+    /// Only the facts these decisions read (repeatable); all decisions by
+    /// default.
+    #[arg(long = "decision")]
+    pub decisions: Vec<String>,
+    /// The canonical base URL the Questionnaire is published under.
+    #[arg(long, value_name = "URL", default_value = crate::fhir::DEFAULT_BASE)]
+    pub base_url: String,
+    /// The version in force on this date (default: the latest).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Write the QuestionnaireResponse that answers it with this facts file.
+    #[arg(long, value_name = "FACTS", conflicts_with = "fhir")]
+    pub response_from: Option<PathBuf>,
+    /// Write the QuestionnaireResponse pre-filled from this FHIR Bundle
+    /// through the mapping file beside the policy (`NAME.fhir.yaml`).
+    #[arg(long, value_name = "BUNDLE")]
+    pub fhir: Option<PathBuf>,
+    /// The mapping file, instead of the one beside the policy.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
 }
 
 /// Arguments of `policyc serve`.
@@ -125,8 +157,15 @@ pub struct EvalArgs {
     /// The `.policy` file.
     pub file: PathBuf,
     /// The facts file (JSON, or YAML when named .yaml/.yml).
-    #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+    #[arg(long, required_unless_present_any = ["batch", "fhir"], conflicts_with_all = ["batch", "fhir"])]
     pub facts: Option<PathBuf>,
+    /// Fill the facts from this FHIR Bundle through the mapping file beside
+    /// the policy (`NAME.fhir.yaml`); facts it cannot supply are missing.
+    #[arg(long, value_name = "BUNDLE", conflicts_with = "batch")]
+    pub fhir: Option<PathBuf>,
+    /// With --fhir: the mapping file, instead of the one beside the policy.
+    #[arg(long, value_name = "FILE", requires = "fhir")]
+    pub mapping: Option<PathBuf>,
     /// Evaluate many members: one JSON facts object per line of this file
     /// (`-` for standard input); writes one JSON result per line, in order.
     #[arg(long, value_name = "INPUT.ndjson", conflicts_with = "format")]
@@ -182,6 +221,8 @@ pub enum OutputFormat {
     Human,
     /// JSON (see docs/output.md).
     Json,
+    /// A FHIR R4 ClaimResponse (see docs/fhir.md).
+    Fhir,
 }
 
 /// When to colour output.
@@ -260,6 +301,7 @@ pub fn run(cli: &Cli, stdout_is_terminal: bool, stderr_is_terminal: bool) -> (Ou
             format,
         } => describe::describe(file, *json_schema, *format, &settings, &mut output),
         Command::Fmt { paths, check } => fmt::fmt(paths, *check, &settings, &mut output),
+        Command::Questionnaire(args) => fhir::questionnaire(args, &settings, &mut output),
         Command::Test { paths, coverage } => test::run(paths, *coverage, &settings, &mut output),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve::serve(args, &mut output),

@@ -78,7 +78,7 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
     let cli_as_of = parse_as_of(args.as_of.as_deref()).map_err(|e| usage(stderr, e))?;
     let date_of_service =
         parse_date_of_service(args.date_of_service.as_deref()).map_err(|e| usage(stderr, e))?;
-    let facts = load_facts(args, &policy, settings, stderr)?;
+    let (facts, identity) = load_facts(args, &policy, settings, stderr)?;
     let Some(as_of) = cli_as_of.or(facts.as_of()) else {
         return Err(usage(stderr, CliError::NoAsOf));
     };
@@ -92,7 +92,8 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
     decision_ids(checked, &args.decisions).map_err(|e| usage(stderr, e))?;
     let names: Vec<&str> = args.decisions.iter().map(String::as_str).collect();
     let options = engine::Options {
-        explain: args.explain,
+        // A ClaimResponse gives the reasons, which come from the trace.
+        explain: args.explain || args.format == OutputFormat::Fhir,
     };
     let evaluated = policy
         .prepare(&names, options)
@@ -113,21 +114,35 @@ fn eval_inner(args: &EvalArgs, settings: &Settings, output: &mut Output) -> Resu
             text.push('\n');
             text
         }
+        OutputFormat::Fhir => {
+            let identity = format!("{}\n{as_of}\n{identity}", policy.content_hash());
+            super::fhir::claim_response(&prepared, &determination, &identity)
+        }
     };
     Ok(())
 }
 
-/// Reads and validates the facts file, rendering its problems.
+/// Reads and validates the facts (a facts file, a QuestionnaireResponse,
+/// or a FHIR Bundle through its mapping), rendering their problems; with
+/// the text they came from, which names the input.
 fn load_facts(
     args: &EvalArgs,
     policy: &Policy,
     settings: &Settings,
     stderr: &mut String,
-) -> Result<engine::Facts, Outcome> {
+) -> Result<(engine::Facts, String), Outcome> {
     let style = settings.diagnostics;
-    // clap requires --facts whenever --batch is absent.
+    if let Some(bundle) = &args.fhir {
+        let facts = super::fhir::eval_facts(args, policy, None, settings, stderr)?
+            .ok_or(Outcome::Usage)?;
+        return Ok((facts, bundle.display().to_string()));
+    }
+    // clap requires --facts whenever --batch and --fhir are absent.
     let path = args.facts.as_deref().ok_or(Outcome::Usage)?;
     let source = load::read(path, settings, stderr).map_err(|f| f.outcome())?;
+    if let Some(facts) = super::fhir::eval_facts(args, policy, Some(&source), settings, stderr)? {
+        return Ok((facts, source.text.to_string()));
+    }
     let format = facts::Format::from_name(&source.name);
     let loaded = policy.facts(&source, format).map_err(|errors| {
         stderr.push_str(&errors.render(style));
@@ -138,7 +153,7 @@ fn load_facts(
         Some(&source),
         style,
     ));
-    Ok(loaded)
+    Ok((loaded, source.text.to_string()))
 }
 
 /// The error for a date no version covers, listing the versions' dates.

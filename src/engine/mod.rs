@@ -125,6 +125,23 @@ impl Policy {
         &self.inner.source
     }
 
+    /// The SHA-256 of the policy's text and the texts it imports, in hex:
+    /// what a decision log or a FHIR resource names as the policy's content.
+    #[cfg(feature = "fhir")]
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(self.source().text.as_bytes());
+        for (_, imported) in self.source().imported.iter() {
+            hasher.update(imported.text.as_bytes());
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Every version, earliest first (one for a policy without versions).
     pub fn versions(&self) -> &[Checked] {
         self.inner.versions.versions()

@@ -17,7 +17,6 @@ mod ui;
 use crate::engine::{Diagnostics, Options, Policy, Prepared};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -246,12 +245,7 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, ServeError> {
                 second: path.display().to_string(),
             });
         }
-        let mut hasher = Sha256::new();
-        hasher.update(policy.source().text.as_bytes());
-        for (_, imported) in policy.source().imported.iter() {
-            hasher.update(imported.text.as_bytes());
-        }
-        let hash = hex(&hasher.finalize());
+        let hash = policy.content_hash();
         let prepare = |explain| policy.prepare(&[], Options { explain });
         let (Ok(quiet), Ok(explained)) = (prepare(false), prepare(true)) else {
             continue;

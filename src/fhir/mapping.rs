@@ -1,0 +1,450 @@
+//! Facts from FHIR data: a mapping file beside a policy (`NAME.fhir.yaml`)
+//! names, for each fact, the FHIRPath expression that finds it in a FHIR
+//! `Bundle`. A fact the bundle cannot supply stays missing — exactly what
+//! the Questionnaire then asks for.
+//!
+//! ```yaml
+//! facts:
+//!   recipient.locus.level: "Observation.where(code.text = 'LOCUS').value"
+//!   recipient.inpatient_hospitalizations:
+//!     each: "Encounter.where(class.code = 'IMP')"
+//!     fields:
+//!       admitted: "period.start"
+//!       discharged: "period.end"
+//! ```
+
+use super::FhirError;
+use super::reads;
+use crate::check::{RecordId, Schema, Type};
+use crate::engine::{Diagnostic, Diagnostics, Policy, Severity};
+use crate::source::{SourceFile, Span};
+use serde_json::Value;
+use std::sync::Arc;
+use tlq_fhirpath::{Context, Engine};
+
+/// A checked mapping file: every key a declared fact, every expression
+/// compiled.
+pub struct Mapping {
+    engine: Engine,
+    entries: Vec<Entry>,
+    source: SourceFile,
+}
+
+impl std::fmt::Debug for Mapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mapping")
+            .field("file", &self.source.name)
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+/// One fact and how to find it.
+struct Entry {
+    /// The fact's path, split at the dots.
+    path: Vec<String>,
+    /// Its type.
+    ty: Type,
+    /// Where the key is written.
+    span: Span,
+    /// The expression, evaluated on each resource of the bundle.
+    find: Compiled,
+    /// For a list of records: each field's expression, on each element.
+    fields: Vec<(String, Type, Compiled)>,
+}
+
+/// An expression and its compiled plan.
+struct Compiled {
+    text: String,
+    plan: Arc<tlq_fhirpath::vm::Plan>,
+}
+
+impl Mapping {
+    /// The mapping file beside the policy file `policy_path`
+    /// (`policies/mn_irts.policy` → `policies/mn_irts.fhir.yaml`), if there
+    /// is one.
+    pub fn path_beside(policy_path: &std::path::Path) -> std::path::PathBuf {
+        policy_path.with_extension("fhir.yaml")
+    }
+
+    /// Reads and checks a mapping file against `policy`'s facts.
+    pub fn from_source(policy: &Policy, source: SourceFile) -> Result<Mapping, Diagnostics> {
+        let context: Arc<dyn tlq_fhir_context::FhirContext> =
+            Arc::new(tlq_fhir_context::DefaultFhirContext::from_packages(Vec::new()));
+        let engine = Engine::new(context, None);
+        let mut errors = Vec::new();
+        let entries = read_entries(policy.schema(), &engine, &source.text, &mut errors);
+        if !errors.is_empty() {
+            let mut all = Diagnostics::default();
+            all.extend(errors, Some(&source), Severity::Error);
+            return Err(all);
+        }
+        Ok(Mapping {
+            engine,
+            entries,
+            source,
+        })
+    }
+
+    /// The facts (as a facts-file JSON object) the bundle supplies. A fact
+    /// no resource supplies is left out, so it is missing; a value of the
+    /// wrong type is an error naming the fact and the expression.
+    pub fn facts(&self, bundle: &SourceFile) -> Result<Value, Diagnostics> {
+        let fail = |error: FhirError, source: &SourceFile| {
+            let mut all = Diagnostics::default();
+            all.push(Diagnostic::new(error, Some(source), Severity::Error));
+            all
+        };
+        let parsed: Value = serde_json::from_str(&bundle.text).map_err(|e| {
+            let at = crate::source::offset_in(&bundle.text, e.line(), e.column());
+            fail(
+                FhirError::Resource {
+                    span: Span::new(at, at),
+                    message: format!("the bundle is not valid JSON: {e}"),
+                    help: "fix the JSON syntax at the marked place".to_owned(),
+                },
+                bundle,
+            )
+        })?;
+        let resources = resources(&parsed).ok_or_else(|| {
+            fail(
+                FhirError::Resource {
+                    span: Span::new(0, 0),
+                    message: "not a FHIR Bundle (or a resource)".to_owned(),
+                    help: "give a JSON object with a \"resourceType\"; a Bundle's resources are in entry[].resource".to_owned(),
+                },
+                bundle,
+            )
+        })?;
+        let mut facts = Value::Object(serde_json::Map::new());
+        let mut errors = Vec::new();
+        for entry in &self.entries {
+            match self.entry_value(entry, &resources) {
+                Ok(Some(value)) => insert(&mut facts, &entry.path, value),
+                Ok(None) => {}
+                Err(message) => errors.push(FhirError::Mapping {
+                    span: entry.span,
+                    message: format!("{}: {message}", entry.path.join(".")),
+                    help: "narrow the expression (e.g. with `where(…)`, `first()` or `last()`), or fix the bundle".to_owned(),
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(facts)
+        } else {
+            let mut all = Diagnostics::default();
+            all.extend(errors, Some(&self.source), Severity::Error);
+            Err(all)
+        }
+    }
+
+    /// The value of one fact, `None` when the bundle does not supply it.
+    fn entry_value(&self, entry: &Entry, resources: &[Arc<Value>]) -> Result<Option<Value>, String> {
+        let mut found = Vec::new();
+        for resource in resources {
+            found.extend(self.run(&entry.find, resource)?);
+        }
+        let (element, is_list) = reads::element(&entry.ty);
+        if !is_list {
+            return match found.as_slice() {
+                [] => Ok(None),
+                [one] => convert(element, one).map(Some),
+                many => Err(format!(
+                    "`{}` finds {} values for one fact",
+                    entry.find.text,
+                    many.len()
+                )),
+            };
+        }
+        if found.is_empty() {
+            // No resource says anything: unknown, not an empty list.
+            return Ok(None);
+        }
+        let mut list = Vec::with_capacity(found.len());
+        for item in &found {
+            if entry.fields.is_empty() {
+                list.push(convert(element, item)?);
+                continue;
+            }
+            let item = Arc::new(item.clone());
+            let mut record = serde_json::Map::new();
+            for (name, ty, expression) in &entry.fields {
+                match self.run(expression, &item)?.as_slice() {
+                    [] => {}
+                    [one] => {
+                        record.insert(name.clone(), convert(ty, one)?);
+                    }
+                    many => {
+                        return Err(format!(
+                            "field `{name}`: `{}` finds {} values",
+                            expression.text,
+                            many.len()
+                        ));
+                    }
+                }
+            }
+            list.push(Value::Object(record));
+        }
+        Ok(Some(Value::Array(list)))
+    }
+
+    /// Runs one compiled expression with `root` as its context, as JSON.
+    fn run(&self, expression: &Compiled, root: &Arc<Value>) -> Result<Vec<Value>, String> {
+        // A third-party engine on caller-sent data: a panic inside it is an
+        // error for this request, never a crash.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let context = Context::new(tlq_fhirpath::Value::from_json_root(Arc::clone(root)));
+            self.engine
+                .evaluate(&expression.plan, &context)
+                .map(|collection| {
+                    collection
+                        .iter()
+                        .filter_map(tlq_fhirpath::tlq_fhirpath_value_to_json)
+                        .collect::<Vec<Value>>()
+                })
+        }));
+        match outcome {
+            Ok(Ok(values)) => Ok(values),
+            Ok(Err(e)) => Err(format!("`{}` failed: {e}", expression.text)),
+            Err(_) => Err(format!("`{}` failed inside the FHIRPath engine", expression.text)),
+        }
+    }
+}
+
+/// The resources of a Bundle (`entry[].resource`), or the one resource.
+fn resources(parsed: &Value) -> Option<Vec<Arc<Value>>> {
+    let kind = parsed.get("resourceType")?.as_str()?;
+    if kind != "Bundle" {
+        return Some(vec![Arc::new(parsed.clone())]);
+    }
+    Some(
+        parsed
+            .get("entry")
+            .and_then(Value::as_array)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e.get("resource"))
+                    .map(|r| Arc::new(r.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// A FHIRPath result as a facts value of type `ty`.
+fn convert(ty: &Type, value: &Value) -> Result<Value, String> {
+    let ok = match (ty, value) {
+        (Type::Bool, Value::Bool(_)) => true,
+        (Type::Integer, Value::Number(n)) => n.is_i64(),
+        (Type::Decimal, Value::Number(_)) => true,
+        (Type::Text | Type::Duration(_) | Type::Enum(_), Value::String(_)) => true,
+        (Type::Date, Value::String(s)) => {
+            // A dateTime's day: the facts are dates.
+            return Ok(Value::String(s.get(..10).unwrap_or(s).to_owned()));
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(value.clone())
+    } else {
+        Err(format!(
+            "the bundle gives {value}, which is not a {}",
+            super::questionnaire::answer_type(ty)
+        ))
+    }
+}
+
+/// Sets the value at `path` in a facts object, making records on the way.
+fn insert(facts: &mut Value, path: &[String], value: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = facts;
+    for parent in parents {
+        let Value::Object(map) = at else { return };
+        at = map
+            .entry(parent.clone())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
+    if let Value::Object(map) = at {
+        map.insert(last.clone(), value);
+    }
+}
+
+/// Reads the file's entries, checking each key against the schema and
+/// compiling each expression.
+fn read_entries(
+    schema: &Schema,
+    engine: &Engine,
+    text: &str,
+    errors: &mut Vec<FhirError>,
+) -> Vec<Entry> {
+    let problem = |span: Span, message: String, help: &str| FhirError::Mapping {
+        span,
+        message,
+        help: help.to_owned(),
+    };
+    let parsed: serde_yaml_ng::Value = match serde_yaml_ng::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let at = e
+                .location()
+                .map(|l| l.index())
+                .unwrap_or_default();
+            errors.push(problem(
+                Span::new(at, at),
+                format!("the mapping file is not valid YAML: {e}"),
+                "fix the YAML at the marked place",
+            ));
+            return Vec::new();
+        }
+    };
+    let Some(facts) = parsed.get("facts").and_then(serde_yaml_ng::Value::as_mapping) else {
+        errors.push(problem(
+            Span::new(0, 0),
+            "the mapping file has no `facts:` mapping".to_owned(),
+            "write `facts:` and under it one `fact.path: FHIRPath` per line",
+        ));
+        return Vec::new();
+    };
+    let compile = |expression: &str, span: Span, errors: &mut Vec<FhirError>| {
+        match engine.compile(expression, None) {
+            Ok(plan) => Some(Compiled {
+                text: expression.to_owned(),
+                plan,
+            }),
+            Err(e) => {
+                errors.push(problem(
+                    span,
+                    format!("`{expression}` is not a FHIRPath expression: {e}"),
+                    "see the FHIRPath specification (hl7.org/fhirpath)",
+                ));
+                None
+            }
+        }
+    };
+    let known = reads::all_paths(schema);
+    let mut entries = Vec::new();
+    for (key, value) in facts {
+        let Some(key) = key.as_str() else { continue };
+        let span = key_span(text, key);
+        let Some(ty) = fact_type(schema, key) else {
+            let hint = crate::suggest::closest(key, known.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "keys are the dotted paths of declared facts".to_owned());
+            errors.push(problem(span, format!("`{key}` is not a fact of this policy"), &hint));
+            continue;
+        };
+        let (element, is_list) = reads::element(&ty);
+        let (find, fields) = match value {
+            serde_yaml_ng::Value::String(expression) => (expression.as_str(), None),
+            serde_yaml_ng::Value::Mapping(m) => match m.get("each").and_then(|e| e.as_str()) {
+                Some(each) => (each, m.get("fields").and_then(|f| f.as_mapping())),
+                None => {
+                    errors.push(problem(span, format!("`{key}` has no `each:` expression"), "give `each:` (the list's elements) and `fields:` (each field's expression on an element)"));
+                    continue;
+                }
+            },
+            _ => {
+                errors.push(problem(span, format!("`{key}` is not given an expression"), "write the FHIRPath expression as text"));
+                continue;
+            }
+        };
+        let record = match element {
+            Type::Record(id) if is_list => Some(*id),
+            Type::Record(_) => {
+                errors.push(problem(span, format!("`{key}` is a record"), "map its fields one by one (`record.field: …`)"));
+                continue;
+            }
+            _ => None,
+        };
+        let Some(find) = compile(find, span, errors) else { continue };
+        let mut compiled_fields = Vec::new();
+        if let Some(record) = record {
+            let Some(fields) = fields else {
+                errors.push(problem(span, format!("`{key}` is a list of records but has no `fields:`"), "give each field's expression, evaluated on one element"));
+                continue;
+            };
+            compiled_fields = record_fields(schema, record, key, fields, span, errors, &compile);
+        }
+        entries.push(Entry {
+            path: key.split('.').map(str::to_owned).collect(),
+            ty,
+            span,
+            find,
+            fields: compiled_fields,
+        });
+    }
+    entries
+}
+
+/// The compiled field expressions of a list-of-records entry.
+fn record_fields(
+    schema: &Schema,
+    record: RecordId,
+    key: &str,
+    fields: &serde_yaml_ng::Mapping,
+    span: Span,
+    errors: &mut Vec<FhirError>,
+    compile: &dyn Fn(&str, Span, &mut Vec<FhirError>) -> Option<Compiled>,
+) -> Vec<(String, Type, Compiled)> {
+    let declared = reads::fields(schema, record, key);
+    let mut out = Vec::new();
+    for (name, expression) in fields {
+        let (Some(name), Some(expression)) = (name.as_str(), expression.as_str()) else {
+            continue;
+        };
+        let Some(field) = declared.iter().find(|f| f.info.name == name) else {
+            let names: Vec<&str> = declared.iter().map(|f| f.info.name.as_str()).collect();
+            errors.push(FhirError::Mapping {
+                span,
+                message: format!("`{name}` is not a field of `{key}`"),
+                help: format!("its fields are {}", names.join(", ")),
+            });
+            continue;
+        };
+        if let Some(compiled) = compile(expression, span, errors) {
+            out.push((name.to_owned(), field.info.ty.clone(), compiled));
+        }
+    }
+    out
+}
+
+/// The type of the fact at a dotted path.
+fn fact_type(schema: &Schema, path: &str) -> Option<Type> {
+    let mut record = reads::root(schema)?;
+    let mut prefix = String::new();
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let field = reads::fields(schema, record, &prefix)
+            .into_iter()
+            .find(|f| f.info.name == part)?;
+        if parts.peek().is_none() {
+            return Some(field.info.ty.clone());
+        }
+        let Type::Record(next) = field.info.ty else {
+            return None;
+        };
+        record = next;
+        prefix = field.path;
+    }
+    None
+}
+
+/// Where `key` is written in the file (its first occurrence as a key).
+fn key_span(text: &str, key: &str) -> Span {
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|t| t.find(key)) {
+        let start = from + at;
+        let end = start + key.len();
+        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+        let before = text.get(line_start..start).unwrap_or("");
+        let after = text.get(end..).unwrap_or("");
+        if before.trim().is_empty() && after.trim_start().starts_with(':') {
+            return Span::new(start, end);
+        }
+        from = end;
+    }
+    Span::new(0, 0)
+}
