@@ -1,6 +1,6 @@
 //! Facts from FHIR data: a mapping file beside a policy (`NAME.fhir.yaml`)
 //! names, for each fact, the FHIRPath expression that finds it in a FHIR
-//! `Bundle`. A fact the bundle cannot supply stays missing — exactly what
+//! `Bundle` (`Patient.birthDate` reads the bundle's Patient resources). A fact the bundle cannot supply stays missing — exactly what
 //! the Questionnaire then asks for.
 //!
 //! ```yaml
@@ -47,7 +47,7 @@ struct Entry {
     ty: Type,
     /// Where the key is written.
     span: Span,
-    /// The expression, evaluated on each resource of the bundle.
+    /// The expression, evaluated on the bundle.
     find: Compiled,
     /// For a list of records: each field's expression, on each element.
     fields: Vec<(String, Type, Compiled)>,
@@ -106,7 +106,7 @@ impl Mapping {
                 bundle,
             )
         })?;
-        let resources = resources(&parsed).ok_or_else(|| {
+        let root = as_bundle(parsed).ok_or_else(|| {
             fail(
                 FhirError::Resource {
                     span: Span::new(0, 0),
@@ -117,9 +117,10 @@ impl Mapping {
             )
         })?;
         let mut facts = Value::Object(serde_json::Map::new());
+        let root = &root;
         let mut errors = Vec::new();
         for entry in &self.entries {
-            match self.entry_value(entry, &resources) {
+            match self.entry_value(entry, root) {
                 Ok(Some(value)) => insert(&mut facts, &entry.path, value),
                 Ok(None) => {}
                 Err(message) => errors.push(FhirError::Mapping {
@@ -139,11 +140,8 @@ impl Mapping {
     }
 
     /// The value of one fact, `None` when the bundle does not supply it.
-    fn entry_value(&self, entry: &Entry, resources: &[Arc<Value>]) -> Result<Option<Value>, String> {
-        let mut found = Vec::new();
-        for resource in resources {
-            found.extend(self.run(&entry.find, resource)?);
-        }
+    fn entry_value(&self, entry: &Entry, root: &Arc<Value>) -> Result<Option<Value>, String> {
+        let found = self.run(&entry.find, root)?;
         let (element, is_list) = reads::element(&entry.ty);
         if !is_list {
             return match found.as_slice() {
@@ -211,25 +209,39 @@ impl Mapping {
     }
 }
 
-/// The resources of a Bundle (`entry[].resource`), or the one resource.
-fn resources(parsed: &Value) -> Option<Vec<Arc<Value>>> {
+/// The Bundle, or a single resource wrapped in one.
+fn as_bundle(parsed: Value) -> Option<Arc<Value>> {
     let kind = parsed.get("resourceType")?.as_str()?;
-    if kind != "Bundle" {
-        return Some(vec![Arc::new(parsed.clone())]);
+    if kind == "Bundle" {
+        return Some(Arc::new(parsed));
     }
-    Some(
-        parsed
-            .get("entry")
-            .and_then(Value::as_array)
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|e| e.get("resource"))
-                    .map(|r| Arc::new(r.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
+    Some(Arc::new(serde_json::json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{ "resource": parsed }],
+    })))
+}
+
+/// An expression that starts with a resource type (`Patient.birthDate`)
+/// reads every resource of that type in the bundle, as FHIRPath reads a
+/// collection of resources: `entry.resource.where(resourceType =
+/// 'Patient').birthDate`. The engine is run without the FHIR type
+/// definitions, so the type is matched by name. Anything else is evaluated
+/// on the Bundle itself.
+fn over_resources(expression: &str) -> String {
+    let trimmed = expression.trim_start();
+    let name_end = trimmed
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(trimmed.len());
+    let (name, rest) = trimmed.split_at(name_end);
+    let is_type = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name != "Bundle"
+        && (rest.is_empty() || rest.starts_with('.'));
+    if is_type {
+        format!("entry.resource.where(resourceType = '{name}'){rest}")
+    } else {
+        expression.to_owned()
+    }
 }
 
 /// A FHIRPath result as a facts value of type `ty`.
@@ -308,8 +320,13 @@ fn read_entries(
         ));
         return Vec::new();
     };
-    let compile = |expression: &str, span: Span, errors: &mut Vec<FhirError>| {
-        match engine.compile(expression, None) {
+    let compile = |expression: &str, span: Span, errors: &mut Vec<FhirError>, rooted: bool| {
+        let rewritten = if rooted {
+            over_resources(expression)
+        } else {
+            expression.to_owned()
+        };
+        match engine.compile(&rewritten, None) {
             Ok(plan) => Some(Compiled {
                 text: expression.to_owned(),
                 plan,
@@ -359,7 +376,7 @@ fn read_entries(
             }
             _ => None,
         };
-        let Some(find) = compile(find, span, errors) else { continue };
+        let Some(find) = compile(find, span, errors, true) else { continue };
         let mut compiled_fields = Vec::new();
         if let Some(record) = record {
             let Some(fields) = fields else {
@@ -387,7 +404,7 @@ fn record_fields(
     fields: &serde_yaml_ng::Mapping,
     span: Span,
     errors: &mut Vec<FhirError>,
-    compile: &dyn Fn(&str, Span, &mut Vec<FhirError>) -> Option<Compiled>,
+    compile: &dyn Fn(&str, Span, &mut Vec<FhirError>, bool) -> Option<Compiled>,
 ) -> Vec<(String, Type, Compiled)> {
     let declared = reads::fields(schema, record, key);
     let mut out = Vec::new();
@@ -404,7 +421,7 @@ fn record_fields(
             });
             continue;
         };
-        if let Some(compiled) = compile(expression, span, errors) {
+        if let Some(compiled) = compile(expression, span, errors, false) {
             out.push((name.to_owned(), field.info.ty.clone(), compiled));
         }
     }
