@@ -61,6 +61,29 @@ pub fn fact_field<'a>(schema: &'a Schema, slots: &[u32]) -> Option<&'a FieldInfo
     Some(field)
 }
 
+/// The description of the fact at a dotted path as a determination lists it
+/// (`member.itps[1].imr_chosen`: list positions are skipped).
+pub fn fact_description<'a>(schema: &'a Schema, path: &str) -> Option<&'a str> {
+    let mut record = schema.facts?;
+    let mut found: Option<&FieldInfo> = None;
+    for part in path.split('.') {
+        let name = part.split('[').next().unwrap_or(part);
+        if let Some(previous) = found {
+            let inner = match &previous.ty {
+                Type::List(inner) => inner.as_ref(),
+                other => other,
+            };
+            let Type::Record(id) = inner else {
+                return None;
+            };
+            record = *id;
+        }
+        let fields = &schema.records.get(record.0 as usize)?.fields;
+        found = Some(fields.iter().find(|f| f.name == name)?);
+    }
+    found?.doc.as_deref()
+}
+
 /// Adds the facts a body reads to `found` and the definitions it refers to
 /// to `pending`, walking the nodes with an explicit stack.
 fn collect_facts<'a>(

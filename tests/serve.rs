@@ -18,79 +18,10 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::Duration;
 
-/// A running server, stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    /// Starts `policyc serve` on port 0 with `args`; waits for its address.
-    fn start(args: &[&str]) -> Server {
-        let mut all = vec!["--workers", "2"];
-        all.extend_from_slice(args);
-        let (child, addr) = common::serve(&all);
-        Server { child, addr }
-    }
-
-    /// Sends one request; returns the status and the body.
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        content_type: Option<&str>,
-        body: &[u8],
-    ) -> (u16, String) {
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        if let Some(kind) = content_type {
-            head.push_str(&format!("Content-Type: {kind}\r\n"));
-        }
-        head.push_str("\r\n");
-        let mut raw = head.into_bytes();
-        raw.extend_from_slice(body);
-        let (status, body) = self.raw(&raw);
-        (status.expect("a status line"), body)
-    }
-
-    /// Sends raw bytes; returns the status (if the server answered with
-    /// one) and the body.
-    fn raw(&self, bytes: &[u8]) -> (Option<u16>, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        // The write side stays open: the server would take a half-closed
-        // connection for a caller gone away.
-        let _ = stream.write_all(bytes);
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response);
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok());
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_owned())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    fn post_json(&self, path: &str, body: &str) -> (u16, String) {
-        self.request("POST", path, Some("application/json"), body.as_bytes())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::Server;
 
 const EVALUATE: &str = "/v1/policies/mn_irts/evaluate";
 

@@ -18,9 +18,11 @@ pub(crate) fn describe(
 ) -> Outcome {
     if format == OutputFormat::Fhir && !json_schema {
         let error = super::CliError::NoFhirDescribe;
-        output
-            .stderr
-            .push_str(&crate::diagnostic::render(&error, None, settings.diagnostics));
+        output.stderr.push_str(&crate::diagnostic::render(
+            &error,
+            None,
+            settings.diagnostics,
+        ));
         return Outcome::Usage;
     }
     let checked = match load::policy(path, settings, &mut output.stderr) {

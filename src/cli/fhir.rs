@@ -56,7 +56,13 @@ fn questionnaire_inner(
         ));
     }
     if let Some(bundle) = &args.fhir {
-        let mapping = mapping(&policy, &args.file, args.mapping.as_deref(), settings, stderr)?;
+        let mapping = mapping(
+            &policy,
+            &args.file,
+            args.mapping.as_deref(),
+            settings,
+            stderr,
+        )?;
         let facts = bundle_facts(&mapping, bundle, settings, stderr)?;
         let mut response = fhir::response_from_facts(&policy, checked, &names, &facts, base);
         if let Some(map) = response.as_object_mut() {
@@ -139,7 +145,13 @@ pub(crate) fn eval_facts(
         Outcome::InputErrors
     };
     if let Some(bundle) = &args.fhir {
-        let mapping = mapping(policy, &args.file, args.mapping.as_deref(), settings, stderr)?;
+        let mapping = mapping(
+            policy,
+            &args.file,
+            args.mapping.as_deref(),
+            settings,
+            stderr,
+        )?;
         let facts = bundle_facts(&mapping, bundle, settings, stderr)?;
         let name = format!("{} (through the mapping)", bundle.display());
         let source = SourceFile::new(name, facts.to_string());
@@ -170,10 +182,9 @@ pub(crate) fn claim_response(
     let reference: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let options = fhir::ClaimOptions {
         patient: None,
-        created: jiff::Timestamp::now().round(jiff::Unit::Second).map_or_else(
-            |_| jiff::Timestamp::now().to_string(),
-            |t| t.to_string(),
-        ),
+        created: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
         pre_auth_ref: format!("policyc-{reference}"),
     };
     pretty(&fhir::claim_response(&json, &options))

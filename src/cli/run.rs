@@ -133,8 +133,8 @@ fn load_facts(
 ) -> Result<(engine::Facts, String), Outcome> {
     let style = settings.diagnostics;
     if let Some(bundle) = &args.fhir {
-        let facts = super::fhir::eval_facts(args, policy, None, settings, stderr)?
-            .ok_or(Outcome::Usage)?;
+        let facts =
+            super::fhir::eval_facts(args, policy, None, settings, stderr)?.ok_or(Outcome::Usage)?;
         return Ok((facts, bundle.display().to_string()));
     }
     // clap requires --facts whenever --batch and --fhir are absent.

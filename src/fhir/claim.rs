@@ -132,7 +132,10 @@ pub fn claim_response(determination: &Json, options: &ClaimOptions) -> Json {
     for (name, decision) in decisions.iter() {
         let value = value_text(decision).to_owned();
         if !matches!(value.as_str(), "true" | "false" | "unknown") {
-            let shown = decision.get("value").map(Json::to_string).unwrap_or_default();
+            let shown = decision
+                .get("value")
+                .map(Json::to_string)
+                .unwrap_or_default();
             notes.push(note(notes.len() + 1, format!("{name}: {shown}")));
             continue;
         }

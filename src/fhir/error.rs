@@ -21,10 +21,7 @@ pub enum FhirError {
     },
     /// An answer whose linkId names no fact of the policy.
     #[error("linkId `{link_id}` names no fact of this policy")]
-    #[diagnostic(
-        code(policyc::fhir::unknown_link_id),
-        help("{help}")
-    )]
+    #[diagnostic(code(policyc::fhir::unknown_link_id), help("{help}"))]
     UnknownLinkId {
         /// The item.
         #[label("this item")]

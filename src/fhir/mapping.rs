@@ -67,10 +67,24 @@ impl Mapping {
         policy_path.with_extension("fhir.yaml")
     }
 
+    /// The resource types the expressions read (`Patient`, `Encounter`, …),
+    /// sorted: what a CDS service asks the EHR to prefetch.
+    pub fn resource_types(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| leading_type(&e.find.text).map(str::to_owned))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
     /// Reads and checks a mapping file against `policy`'s facts.
     pub fn from_source(policy: &Policy, source: SourceFile) -> Result<Mapping, Diagnostics> {
-        let context: Arc<dyn tlq_fhir_context::FhirContext> =
-            Arc::new(tlq_fhir_context::DefaultFhirContext::from_packages(Vec::new()));
+        let context: Arc<dyn tlq_fhir_context::FhirContext> = Arc::new(
+            tlq_fhir_context::DefaultFhirContext::from_packages(Vec::new()),
+        );
         let engine = Engine::new(context, None);
         let mut errors = Vec::new();
         let entries = read_entries(policy.schema(), &engine, &source.text, &mut errors);
@@ -204,7 +218,10 @@ impl Mapping {
         match outcome {
             Ok(Ok(values)) => Ok(values),
             Ok(Err(e)) => Err(format!("`{}` failed: {e}", expression.text)),
-            Err(_) => Err(format!("`{}` failed inside the FHIRPath engine", expression.text)),
+            Err(_) => Err(format!(
+                "`{}` failed inside the FHIRPath engine",
+                expression.text
+            )),
         }
     }
 }
@@ -229,6 +246,20 @@ fn as_bundle(parsed: Value) -> Option<Arc<Value>> {
 /// definitions, so the type is matched by name. Anything else is evaluated
 /// on the Bundle itself.
 fn over_resources(expression: &str) -> String {
+    match leading_type(expression) {
+        Some(name) => {
+            let rest = expression
+                .trim_start()
+                .get(name.len()..)
+                .unwrap_or_default();
+            format!("entry.resource.where(resourceType = '{name}'){rest}")
+        }
+        None => expression.to_owned(),
+    }
+}
+
+/// The resource type an expression starts with, if it starts with one.
+fn leading_type(expression: &str) -> Option<&str> {
     let trimmed = expression.trim_start();
     let name_end = trimmed
         .find(|c: char| !c.is_ascii_alphanumeric())
@@ -237,11 +268,7 @@ fn over_resources(expression: &str) -> String {
     let is_type = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && name != "Bundle"
         && (rest.is_empty() || rest.starts_with('.'));
-    if is_type {
-        format!("entry.resource.where(resourceType = '{name}'){rest}")
-    } else {
-        expression.to_owned()
-    }
+    is_type.then_some(name)
 }
 
 /// A FHIRPath result as a facts value of type `ty`.
@@ -300,10 +327,7 @@ fn read_entries(
     let parsed: serde_yaml_ng::Value = match serde_yaml_ng::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let at = e
-                .location()
-                .map(|l| l.index())
-                .unwrap_or_default();
+            let at = e.location().map(|l| l.index()).unwrap_or_default();
             errors.push(problem(
                 Span::new(at, at),
                 format!("the mapping file is not valid YAML: {e}"),
@@ -312,7 +336,10 @@ fn read_entries(
             return Vec::new();
         }
     };
-    let Some(facts) = parsed.get("facts").and_then(serde_yaml_ng::Value::as_mapping) else {
+    let Some(facts) = parsed
+        .get("facts")
+        .and_then(serde_yaml_ng::Value::as_mapping)
+    else {
         errors.push(problem(
             Span::new(0, 0),
             "the mapping file has no `facts:` mapping".to_owned(),
@@ -350,7 +377,11 @@ fn read_entries(
             let hint = crate::suggest::closest(key, known.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "keys are the dotted paths of declared facts".to_owned());
-            errors.push(problem(span, format!("`{key}` is not a fact of this policy"), &hint));
+            errors.push(problem(
+                span,
+                format!("`{key}` is not a fact of this policy"),
+                &hint,
+            ));
             continue;
         };
         let (element, is_list) = reads::element(&ty);
@@ -364,23 +395,37 @@ fn read_entries(
                 }
             },
             _ => {
-                errors.push(problem(span, format!("`{key}` is not given an expression"), "write the FHIRPath expression as text"));
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is not given an expression"),
+                    "write the FHIRPath expression as text",
+                ));
                 continue;
             }
         };
         let record = match element {
             Type::Record(id) if is_list => Some(*id),
             Type::Record(_) => {
-                errors.push(problem(span, format!("`{key}` is a record"), "map its fields one by one (`record.field: …`)"));
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is a record"),
+                    "map its fields one by one (`record.field: …`)",
+                ));
                 continue;
             }
             _ => None,
         };
-        let Some(find) = compile(find, span, errors, true) else { continue };
+        let Some(find) = compile(find, span, errors, true) else {
+            continue;
+        };
         let mut compiled_fields = Vec::new();
         if let Some(record) = record {
             let Some(fields) = fields else {
-                errors.push(problem(span, format!("`{key}` is a list of records but has no `fields:`"), "give each field's expression, evaluated on one element"));
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is a list of records but has no `fields:`"),
+                    "give each field's expression, evaluated on one element",
+                ));
                 continue;
             };
             compiled_fields = record_fields(schema, record, key, fields, span, errors, &compile);
@@ -455,7 +500,10 @@ fn key_span(text: &str, key: &str) -> Span {
     while let Some(at) = text.get(from..).and_then(|t| t.find(key)) {
         let start = from + at;
         let end = start + key.len();
-        let line_start = text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |n| n + 1);
+        let line_start = text
+            .get(..start)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |n| n + 1);
         let before = text.get(line_start..start).unwrap_or("");
         let after = text.get(end..).unwrap_or("");
         if before.trim().is_empty() && after.trim_start().starts_with(':') {

@@ -13,7 +13,7 @@ mod questionnaire;
 mod reads;
 mod response;
 
-pub use claim::{ClaimOptions, claim_response};
+pub use claim::{ClaimOptions, Reason, claim_response, reasons};
 pub use error::FhirError;
 pub use mapping::Mapping;
 pub use questionnaire::questionnaire;

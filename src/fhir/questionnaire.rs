@@ -185,7 +185,10 @@ mod tests {
     #[test]
     fn computable_names_start_with_a_capital() {
         assert_eq!(super::computable_name("mn_irts"), "MnIrts");
-        assert_eq!(super::computable_name("nm_recovery_services"), "NmRecoveryServices");
+        assert_eq!(
+            super::computable_name("nm_recovery_services"),
+            "NmRecoveryServices"
+        );
         assert_eq!(super::computable_name("_9x"), "P9x");
     }
 }

@@ -56,14 +56,15 @@ impl Reads {
                     }
                 }
                 NodeKind::Criteria { items, .. } => {
-                    for item in items {
+                    // Pushed last first, so they are read in written order.
+                    for item in items.iter().rev() {
                         nodes.push((&item.node, item.citation.as_deref().or(cite)));
                     }
                     continue;
                 }
                 _ => {}
             }
-            nodes.extend(node.children().into_iter().map(|child| (child, cite)));
+            nodes.extend(node.children().into_iter().rev().map(|child| (child, cite)));
         }
     }
 

@@ -119,10 +119,16 @@ impl Reader<'_> {
                     self.errors.push(FhirError::UnknownLinkId {
                         span,
                         link_id: link_id.to_owned(),
-                        help: format!("`{name}` is not a list; only a list has a `{NONE_SUFFIX}` item"),
+                        help: format!(
+                            "`{name}` is not a list; only a list has a `{NONE_SUFFIX}` item"
+                        ),
                     });
                 } else if self.single(item, link_id, span, &Type::Bool) == Some(Json::Bool(true)) {
-                    if out.get(&key).and_then(Json::as_array).is_some_and(|l| !l.is_empty()) {
+                    if out
+                        .get(&key)
+                        .and_then(Json::as_array)
+                        .is_some_and(|l| !l.is_empty())
+                    {
                         self.errors.push(FhirError::AnswerType {
                             span,
                             link_id: link_id.to_owned(),
@@ -133,6 +139,15 @@ impl Reader<'_> {
                         out.insert(key, Json::Array(Vec::new()));
                     }
                 }
+                continue;
+            }
+            if matches!(ty, Type::Record(_)) && item.get("answer").is_some() {
+                self.errors.push(FhirError::AnswerType {
+                    span,
+                    link_id: link_id.to_owned(),
+                    expected: "nested items (it is a group)".to_owned(),
+                    found: "answers".to_owned(),
+                });
                 continue;
             }
             match (ty, is_list) {
@@ -160,7 +175,8 @@ impl Reader<'_> {
                         let value = if absent(answer) && value_key(answer).is_none() {
                             Json::Null
                         } else {
-                            self.value(answer, link_id, span, scalar).unwrap_or_default()
+                            self.value(answer, link_id, span, scalar)
+                                .unwrap_or_default()
                         };
                         push(out, key.clone(), value);
                     }
@@ -203,7 +219,8 @@ impl Reader<'_> {
             found,
         };
         let Some((key, given)) = found else {
-            self.errors.push(wrong("an answer with no value".to_owned()));
+            self.errors
+                .push(wrong("an answer with no value".to_owned()));
             return None;
         };
         let converted = match (ty, given) {
@@ -229,7 +246,11 @@ impl Reader<'_> {
                         self.errors.push(FhirError::AnswerType {
                             span,
                             link_id: link_id.to_owned(),
-                            expected: format!("a code of {}: {}", info.name, info.variants.join(", ")),
+                            expected: format!(
+                                "a code of {}: {}",
+                                info.name,
+                                info.variants.join(", ")
+                            ),
                             found: match code {
                                 Some(code) => format!("code `{code}`"),
                                 None => "a coding without a code".to_owned(),
@@ -271,8 +292,12 @@ impl Reader<'_> {
         } else {
             let suggestion = crate::suggest::closest(path, known.iter().map(String::as_str));
             match suggestion {
-                Some(s) => format!("did you mean `{s}`? linkIds are the dotted fact paths of the Questionnaire"),
-                None => "linkIds are the dotted fact paths of the policy's Questionnaire".to_owned(),
+                Some(s) => format!(
+                    "did you mean `{s}`? linkIds are the dotted fact paths of the Questionnaire"
+                ),
+                None => {
+                    "linkIds are the dotted fact paths of the policy's Questionnaire".to_owned()
+                }
             }
         }
     }
@@ -287,7 +312,11 @@ fn place(prefix: &str) -> String {
 }
 
 fn display(prefix: &str) -> &str {
-    if prefix.is_empty() { "the response" } else { prefix }
+    if prefix.is_empty() {
+        "the response"
+    } else {
+        prefix
+    }
 }
 
 /// Appends `entry` to the list at `key`.
@@ -389,7 +418,10 @@ pub fn response_from_facts(
     if let Some(as_of) = facts.get("as_of").and_then(Value::as_str) {
         out.insert("authored", as_of);
     }
-    let writer = Writer { schema, reads: &reads };
+    let writer = Writer {
+        schema,
+        reads: &reads,
+    };
     if let Some(root) = reads::root(schema) {
         out.insert("item", writer.record(root, "", facts, false));
     }

@@ -22,7 +22,7 @@ use std::sync::Arc;
 type Shared_ = Shared<Arc<State>>;
 
 /// A JSON response, pretty-printed as the command line prints.
-fn json_response(status: StatusCode, json: &Json) -> Response {
+pub(crate) fn json_response(status: StatusCode, json: &Json) -> Response {
     let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
     text.push('\n');
     (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
@@ -242,7 +242,7 @@ struct EvaluateRequest<'a> {
 }
 
 /// Refuses a body that is not of `wanted` content type.
-fn content_type(headers: &HeaderMap, wanted: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn content_type(headers: &HeaderMap, wanted: &[&str]) -> Result<(), ApiError> {
     let given = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -264,7 +264,7 @@ fn content_type(headers: &HeaderMap, wanted: &[&str]) -> Result<(), ApiError> {
 }
 
 /// The body, or 413 past the size limit, 400 when it cannot be read.
-fn body(body: Result<Bytes, BytesRejection>, max: &str) -> Result<Bytes, ApiError> {
+pub(crate) fn body(body: Result<Bytes, BytesRejection>, max: &str) -> Result<Bytes, ApiError> {
     body.map_err(|rejection| {
         let status = rejection.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -312,10 +312,23 @@ fn prepared(served: &Served, names: &[String], explain: bool) -> Result<Prepared
 pub(crate) async fn evaluate(
     Shared(state): Shared_,
     Path(name): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match evaluate_inner(&state, &name, &headers, raw).await {
+    let fhir = match query.as_deref() {
+        None | Some("") | Some("format=json") => false,
+        Some("format=fhir") => true,
+        Some(other) => {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("unknown query `{other}`: the one query taken is ?format=fhir (a FHIR ClaimResponse)"),
+            )
+            .into_response();
+        }
+    };
+    match evaluate_inner(&state, &name, &headers, raw, fhir).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
     }
@@ -326,6 +339,7 @@ async fn evaluate_inner(
     name: &str,
     headers: &HeaderMap,
     raw: Result<Bytes, BytesRejection>,
+    fhir: bool,
 ) -> Result<Response, ApiError> {
     let served = state.policy(name)?;
     content_type(headers, &["application/json"])?;
@@ -347,17 +361,22 @@ async fn evaluate_inner(
         )
     })?;
     let (as_of, date_of_service) = dates(&request)?;
-    let prepared = prepared(&served, &request.decisions, request.explain)?;
+    // A ClaimResponse gives the reasons, which come from the trace.
+    let prepared = prepared(&served, &request.decisions, request.explain || fhir)?;
     // Reading and evaluating run off the async workers, within the
     // evaluation time limit.
     let (job_served, job_prepared) = (Arc::clone(&served), prepared.clone());
     let text = facts_text.to_owned();
     let determination = within_limit(state, bytes.len(), move || {
         let source = SourceFile::new("facts", text);
-        let facts = job_served
-            .policy
-            .facts(&source, Format::Json)
-            .map_err(|d| ApiError::facts(&d))?;
+        // The facts may be a QuestionnaireResponse to the policy's
+        // Questionnaire (GET /fhir/Questionnaire/{policy}).
+        let facts = if crate::fhir::is_resource(&source.text, "QuestionnaireResponse") {
+            crate::fhir::facts_from_response(&job_served.policy, &source)
+        } else {
+            job_served.policy.facts(&source, Format::Json)
+        }
+        .map_err(|d| ApiError::facts(&d))?;
         job_prepared
             .evaluate(&facts, as_of, date_of_service)
             .map_err(|e| ApiError::engine(&e))
@@ -384,6 +403,22 @@ async fn evaluate_inner(
         }
     }
     count_determinations(state, &served, &prepared, &determination);
+    if fhir {
+        let options = crate::fhir::ClaimOptions {
+            patient: None,
+            created: jiff::Timestamp::now().to_string(),
+            pre_auth_ref: decision_id,
+        };
+        let claim = crate::fhir::claim_response(&prepared.json(&determination), &options);
+        let mut text = serde_json::to_string_pretty(&claim).unwrap_or_default();
+        text.push('\n');
+        return Ok((
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/fhir+json")],
+            text,
+        )
+            .into_response());
+    }
     let mut response = Map::new();
     response.insert("decision_id", decision_id);
     if let Json::Object(map) = prepared.json(&determination) {

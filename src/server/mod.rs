@@ -8,6 +8,7 @@
 
 mod api;
 mod error;
+mod fhir;
 mod log;
 mod metrics;
 mod record;
@@ -64,6 +65,9 @@ pub(crate) struct Served {
     pub hash: String,
     /// Every decision, prepared without and with explanations.
     pub all: [Prepared; 2],
+    /// Its FHIR mapping file (`NAME.fhir.yaml` beside it), which gives it
+    /// CDS Hooks services.
+    pub mapping: Option<Arc<crate::fhir::Mapping>>,
     /// Why the last reload could not replace it, if it could not: the file
     /// no longer checks, and this, its last good version, is still served.
     pub reload_error: Option<String>,
@@ -90,9 +94,20 @@ pub(crate) struct State {
     pub metrics: metrics::Metrics,
     /// The evaluation time limit.
     pub timeout: std::time::Duration,
+    /// The base URL of the FHIR resources served (`…/fhir`), known once
+    /// the listener is bound.
+    pub fhir_base: std::sync::OnceLock<String>,
 }
 
 impl State {
+    /// The base URL the Questionnaires are published under.
+    pub(crate) fn fhir_base(&self) -> String {
+        self.fhir_base
+            .get()
+            .cloned()
+            .unwrap_or_else(|| crate::fhir::DEFAULT_BASE.to_owned())
+    }
+
     /// The policies as they are now.
     pub(crate) fn catalogue(&self) -> Arc<Catalogue> {
         match self.catalogue.read() {
@@ -148,6 +163,7 @@ impl Served {
             policy: served.policy.clone(),
             hash: served.hash.clone(),
             all: served.all.clone(),
+            mapping: served.mapping.clone(),
             reload_error: None,
         }
     }
@@ -250,11 +266,27 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded, ServeError> {
         let (Ok(quiet), Ok(explained)) = (prepare(false), prepare(true)) else {
             continue;
         };
+        let mapping_path = crate::fhir::Mapping::path_beside(&path);
+        let mapping = match std::fs::read_to_string(&mapping_path) {
+            Ok(text) => {
+                let source =
+                    crate::source::SourceFile::new(mapping_path.display().to_string(), text);
+                match crate::fhir::Mapping::from_source(&policy, source) {
+                    Ok(mapping) => Some(Arc::new(mapping)),
+                    Err(diagnostics) => {
+                        failed.push((mapping_path, diagnostics));
+                        None
+                    }
+                }
+            }
+            Err(_) => None,
+        };
         served.push(Served {
             name,
             path,
             hash,
             all: [quiet, explained],
+            mapping,
             policy,
             reload_error: None,
         });
@@ -330,6 +362,7 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         token: config.token.clone(),
         metrics: metrics::Metrics::new(),
         timeout: config.timeout,
+        fhir_base: std::sync::OnceLock::new(),
     });
     let listen_error = |reason: String| ServeError::Listen {
         addr: config.addr.to_string(),
@@ -347,6 +380,7 @@ pub fn run(config: &Config, report: &mut dyn Write) -> Result<(), ServeError> {
         let bound = listener
             .local_addr()
             .map_err(|e| listen_error(e.to_string()))?;
+        let _ = state.fhir_base.set(format!("http://{bound}/fhir"));
         let _ = writeln!(report, "listening on http://{bound}");
         let _ = report.flush();
         tokio::spawn(reload_on_hangup(Arc::clone(&state)));

@@ -1,7 +1,7 @@
 //! Every endpoint, once: the router is built from this table, and so is the
 //! OpenAPI 3.1 document at `GET /openapi.json`, so the two cannot drift.
 
-use super::{State, api, ui};
+use super::{State, api, fhir, ui};
 use crate::json::{Json, Map};
 use crate::object;
 use axum::routing::{MethodRouter, get, post};
@@ -17,6 +17,8 @@ pub(crate) enum Body {
     Ndjson,
     /// `application/x-www-form-urlencoded`: the reviewers' form.
     Form,
+    /// `application/json`: a CDS Hooks request.
+    Hook,
 }
 
 /// What a successful answer is.
@@ -156,6 +158,33 @@ pub(crate) const ENDPOINTS: &[Endpoint] = &[
     ),
     endpoint(
         false,
+        "/fhir/Questionnaire/{policy}",
+        "The FHIR R4 Questionnaire for the facts the decisions read (`?decision=` names them; all by default)",
+        Body::None,
+        Answer::Json,
+        &[404],
+        || get(fhir::questionnaire),
+    ),
+    endpoint(
+        false,
+        "/cds-services",
+        "CDS Hooks discovery: one order-sign and one order-select service per boolean decision of a policy with a FHIR mapping",
+        Body::None,
+        Answer::Json,
+        &[],
+        || get(fhir::discovery),
+    ),
+    endpoint(
+        true,
+        "/cds-services/{id}",
+        "A CDS Hooks call: the determination from the hook's prefetch and context, as Da Vinci CRD coverage cards",
+        Body::Hook,
+        Answer::Json,
+        &[400, 404, 413, 415, 422, 503],
+        || post(fhir::service),
+    ),
+    endpoint(
+        false,
         "/ui",
         "The reviewers' page: the policies",
         Body::None,
@@ -209,6 +238,18 @@ pub(crate) fn openapi() -> Json {
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         operation.insert("operationId", id);
+        if e.path.contains("{id}") {
+            operation.insert(
+                "parameters",
+                vec![object! {
+                    "name" => "id",
+                    "in" => "path",
+                    "required" => true,
+                    "description" => "A service id from GET /cds-services",
+                    "schema" => object! { "type" => "string" },
+                }],
+            );
+        }
         if e.path.contains("{policy}") {
             operation.insert(
                 "parameters",
@@ -232,6 +273,7 @@ pub(crate) fn openapi() -> Json {
                 "application/x-www-form-urlencoded",
                 reference("ReviewForm"),
             )),
+            Body::Hook => Some(content("application/json", reference("HookRequest"))),
         };
         if let Some(request) = request {
             operation.insert(
@@ -312,6 +354,19 @@ fn schemas() -> Map {
                 "date_of_service" => date.clone(),
                 "decisions" => object! { "type" => "array", "items" => object! { "type" => "string" } },
                 "explain" => object! { "type" => "boolean" },
+            },
+        },
+    );
+    schemas.insert(
+        "HookRequest",
+        object! {
+            "type" => "object",
+            "required" => vec!["hook", "hookInstance", "context"],
+            "properties" => object! {
+                "hook" => object! { "type" => "string" },
+                "hookInstance" => object! { "type" => "string" },
+                "context" => object! { "type" => "object" },
+                "prefetch" => object! { "type" => "object" },
             },
         },
     );

@@ -138,3 +138,77 @@ pub fn serve(args: &[&str]) -> (std::process::Child, String) {
     std::thread::spawn(move || lines.for_each(drop));
     (child, addr)
 }
+
+/// A running server, stopped when dropped.
+pub struct Server {
+    /// The process.
+    pub child: std::process::Child,
+    /// Where it listens.
+    pub addr: String,
+}
+
+impl Server {
+    /// Starts `policyc serve` on port 0 with `args`; waits for its address.
+    pub fn start(args: &[&str]) -> Server {
+        let mut all = vec!["--workers", "2"];
+        all.extend_from_slice(args);
+        let (child, addr) = serve(&all);
+        Server { child, addr }
+    }
+
+    /// Sends one request; returns the status and the body.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if let Some(kind) = content_type {
+            head.push_str(&format!("Content-Type: {kind}\r\n"));
+        }
+        head.push_str("\r\n");
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(body);
+        let (status, body) = self.raw(&raw);
+        (status.expect("a status line"), body)
+    }
+
+    /// Sends raw bytes; returns the status (if the server answered with
+    /// one) and the body.
+    pub fn raw(&self, bytes: &[u8]) -> (Option<u16>, String) {
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        // The write side stays open: the server would take a half-closed
+        // connection for a caller gone away.
+        let _ = std::io::Write::write_all(&mut stream, bytes);
+        let mut response = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stream, &mut response);
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok());
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// POSTs a JSON body.
+    pub fn post_json(&self, path: &str, body: &str) -> (u16, String) {
+        self.request("POST", path, Some("application/json"), body.as_bytes())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
