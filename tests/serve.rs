@@ -833,7 +833,7 @@ fn the_openapi_document_lists_every_endpoint_and_validates() {
             );
         }
     }
-    assert_eq!(operations, 13);
+    assert_eq!(operations, 16);
     let evaluate = &paths["/v1/policies/{policy}/evaluate"]["post"];
     for status in ["200", "400", "404", "413", "415", "422"] {
         assert!(evaluate["responses"].get(status).is_some(), "{status}");

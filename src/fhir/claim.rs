@@ -35,7 +35,7 @@ pub struct Reason {
     pub label: String,
     /// The citation, if the criterion has one.
     pub citation: Option<String>,
-    /// `false` or `unknown`.
+    /// `true`, `false` or `unknown`.
     pub value: String,
     /// For an unknown criterion, the facts it still needs.
     pub missing: Vec<String>,
@@ -51,10 +51,12 @@ impl Reason {
     }
 }
 
-/// The criteria that make a decision false (those not met) or unknown
-/// (those not known), from its trace: the decision's own criteria.
+/// The criteria that make a decision what it is, from its trace: for
+/// `false` those not met, for `unknown` those not known, for `true` those
+/// met — the decision's own criteria, each with its words and citation.
 pub fn reasons(decision: &Json) -> Vec<Reason> {
     let target = match decision.get("value") {
+        Some(Json::Bool(true)) => "true",
         Some(Json::Bool(false)) => "false",
         Some(Json::String(s)) if s == "unknown" => "unknown",
         _ => return Vec::new(),
@@ -145,6 +147,7 @@ pub fn claim_response(determination: &Json, options: &ClaimOptions) -> Json {
         let mut numbers = Vec::new();
         for reason in reasons(decision) {
             let mut line = match reason.value.as_str() {
+                "true" => format!("Met: {}", reason.text()),
                 "false" => format!("Not met: {}", reason.text()),
                 _ => format!("Not known: {}", reason.text()),
             };

@@ -311,19 +311,23 @@ fn insert(facts: &mut Value, path: &[String], value: Value) {
     }
 }
 
+/// A mapping problem at `span`.
+fn problem(span: Span, message: String, help: &str) -> FhirError {
+    FhirError::Mapping {
+        span,
+        message,
+        help: help.to_owned(),
+    }
+}
+
 /// Reads the file's entries, checking each key against the schema and
-/// compiling each expression.
+/// compiling each expression; every problem is added to `errors`.
 fn read_entries(
     schema: &Schema,
     engine: &Engine,
     text: &str,
     errors: &mut Vec<FhirError>,
 ) -> Vec<Entry> {
-    let problem = |span: Span, message: String, help: &str| FhirError::Mapping {
-        span,
-        message,
-        help: help.to_owned(),
-    };
     let parsed: serde_yaml_ng::Value = match serde_yaml_ng::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -347,13 +351,119 @@ fn read_entries(
         ));
         return Vec::new();
     };
-    let compile = |expression: &str, span: Span, errors: &mut Vec<FhirError>, rooted: bool| {
+    let reader = EntryReader {
+        schema,
+        engine,
+        known: reads::all_paths(schema),
+    };
+    facts
+        .iter()
+        .filter_map(|(key, value)| {
+            let key = key.as_str()?;
+            reader.entry(key, key_span(text, key), value, errors)
+        })
+        .collect()
+}
+
+/// Checks and compiles entries.
+struct EntryReader<'a> {
+    schema: &'a Schema,
+    engine: &'a Engine,
+    known: std::collections::BTreeSet<String>,
+}
+
+impl EntryReader<'_> {
+    /// One entry: `key: expression`, or `key: {each, fields}` for a list of
+    /// records.
+    fn entry(
+        &self,
+        key: &str,
+        span: Span,
+        value: &serde_yaml_ng::Value,
+        errors: &mut Vec<FhirError>,
+    ) -> Option<Entry> {
+        let Some(ty) = fact_type(self.schema, key) else {
+            let hint = crate::suggest::closest(key, self.known.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "keys are the dotted paths of declared facts".to_owned());
+            errors.push(problem(
+                span,
+                format!("`{key}` is not a fact of this policy"),
+                &hint,
+            ));
+            return None;
+        };
+        let (element, is_list) = reads::element(&ty);
+        let (find, fields) = match value {
+            serde_yaml_ng::Value::String(expression) => (expression.as_str(), None),
+            serde_yaml_ng::Value::Mapping(m) => match m.get("each").and_then(|e| e.as_str()) {
+                Some(each) => (each, m.get("fields").and_then(|f| f.as_mapping())),
+                None => {
+                    errors.push(problem(
+                        span,
+                        format!("`{key}` has no `each:` expression"),
+                        "give `each:` (the list's elements) and `fields:` (each field's expression on an element)",
+                    ));
+                    return None;
+                }
+            },
+            _ => {
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is not given an expression"),
+                    "write the FHIRPath expression as text",
+                ));
+                return None;
+            }
+        };
+        let record = match element {
+            Type::Record(id) if is_list => Some(*id),
+            Type::Record(_) => {
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is a record"),
+                    "map its fields one by one (`record.field: …`)",
+                ));
+                return None;
+            }
+            _ => None,
+        };
+        let find = self.compile(find, span, errors, true)?;
+        let mut compiled_fields = Vec::new();
+        if let Some(record) = record {
+            let Some(fields) = fields else {
+                errors.push(problem(
+                    span,
+                    format!("`{key}` is a list of records but has no `fields:`"),
+                    "give each field's expression, evaluated on one element",
+                ));
+                return None;
+            };
+            compiled_fields = self.fields(record, key, fields, span, errors);
+        }
+        Some(Entry {
+            path: key.split('.').map(str::to_owned).collect(),
+            ty,
+            span,
+            find,
+            fields: compiled_fields,
+        })
+    }
+
+    /// Compiles an expression; `rooted` ones read the bundle's resources.
+    fn compile(
+        &self,
+        expression: &str,
+        span: Span,
+        errors: &mut Vec<FhirError>,
+        rooted: bool,
+    ) -> Option<Compiled> {
         let rewritten = if rooted {
             over_resources(expression)
         } else {
             expression.to_owned()
         };
-        match engine.compile(&rewritten, None) {
+        match self.engine.compile(&rewritten, None) {
             Ok(plan) => Some(Compiled {
                 text: expression.to_owned(),
                 plan,
@@ -367,110 +477,38 @@ fn read_entries(
                 None
             }
         }
-    };
-    let known = reads::all_paths(schema);
-    let mut entries = Vec::new();
-    for (key, value) in facts {
-        let Some(key) = key.as_str() else { continue };
-        let span = key_span(text, key);
-        let Some(ty) = fact_type(schema, key) else {
-            let hint = crate::suggest::closest(key, known.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "keys are the dotted paths of declared facts".to_owned());
-            errors.push(problem(
-                span,
-                format!("`{key}` is not a fact of this policy"),
-                &hint,
-            ));
-            continue;
-        };
-        let (element, is_list) = reads::element(&ty);
-        let (find, fields) = match value {
-            serde_yaml_ng::Value::String(expression) => (expression.as_str(), None),
-            serde_yaml_ng::Value::Mapping(m) => match m.get("each").and_then(|e| e.as_str()) {
-                Some(each) => (each, m.get("fields").and_then(|f| f.as_mapping())),
-                None => {
-                    errors.push(problem(span, format!("`{key}` has no `each:` expression"), "give `each:` (the list's elements) and `fields:` (each field's expression on an element)"));
-                    continue;
-                }
-            },
-            _ => {
-                errors.push(problem(
-                    span,
-                    format!("`{key}` is not given an expression"),
-                    "write the FHIRPath expression as text",
-                ));
+    }
+
+    /// The compiled field expressions of a list-of-records entry.
+    fn fields(
+        &self,
+        record: RecordId,
+        key: &str,
+        fields: &serde_yaml_ng::Mapping,
+        span: Span,
+        errors: &mut Vec<FhirError>,
+    ) -> Vec<(String, Type, Compiled)> {
+        let declared = reads::fields(self.schema, record, key);
+        let mut out = Vec::new();
+        for (name, expression) in fields {
+            let (Some(name), Some(expression)) = (name.as_str(), expression.as_str()) else {
                 continue;
-            }
-        };
-        let record = match element {
-            Type::Record(id) if is_list => Some(*id),
-            Type::Record(_) => {
+            };
+            let Some(field) = declared.iter().find(|f| f.info.name == name) else {
+                let names: Vec<&str> = declared.iter().map(|f| f.info.name.as_str()).collect();
                 errors.push(problem(
                     span,
-                    format!("`{key}` is a record"),
-                    "map its fields one by one (`record.field: …`)",
-                ));
-                continue;
-            }
-            _ => None,
-        };
-        let Some(find) = compile(find, span, errors, true) else {
-            continue;
-        };
-        let mut compiled_fields = Vec::new();
-        if let Some(record) = record {
-            let Some(fields) = fields else {
-                errors.push(problem(
-                    span,
-                    format!("`{key}` is a list of records but has no `fields:`"),
-                    "give each field's expression, evaluated on one element",
+                    format!("`{name}` is not a field of `{key}`"),
+                    &format!("its fields are {}", names.join(", ")),
                 ));
                 continue;
             };
-            compiled_fields = record_fields(schema, record, key, fields, span, errors, &compile);
+            if let Some(compiled) = self.compile(expression, span, errors, false) {
+                out.push((name.to_owned(), field.info.ty.clone(), compiled));
+            }
         }
-        entries.push(Entry {
-            path: key.split('.').map(str::to_owned).collect(),
-            ty,
-            span,
-            find,
-            fields: compiled_fields,
-        });
+        out
     }
-    entries
-}
-
-/// The compiled field expressions of a list-of-records entry.
-fn record_fields(
-    schema: &Schema,
-    record: RecordId,
-    key: &str,
-    fields: &serde_yaml_ng::Mapping,
-    span: Span,
-    errors: &mut Vec<FhirError>,
-    compile: &dyn Fn(&str, Span, &mut Vec<FhirError>, bool) -> Option<Compiled>,
-) -> Vec<(String, Type, Compiled)> {
-    let declared = reads::fields(schema, record, key);
-    let mut out = Vec::new();
-    for (name, expression) in fields {
-        let (Some(name), Some(expression)) = (name.as_str(), expression.as_str()) else {
-            continue;
-        };
-        let Some(field) = declared.iter().find(|f| f.info.name == name) else {
-            let names: Vec<&str> = declared.iter().map(|f| f.info.name.as_str()).collect();
-            errors.push(FhirError::Mapping {
-                span,
-                message: format!("`{name}` is not a field of `{key}`"),
-                help: format!("its fields are {}", names.join(", ")),
-            });
-            continue;
-        };
-        if let Some(compiled) = compile(expression, span, errors, false) {
-            out.push((name.to_owned(), field.info.ty.clone(), compiled));
-        }
-    }
-    out
 }
 
 /// The type of the fact at a dotted path.

@@ -339,7 +339,10 @@ fn cards(
         Some(Json::Bool(true)) => (
             format!("Covered: {label}"),
             "info",
-            format!("Every criterion is met ({citation})."),
+            format!(
+                "Every criterion is met ({citation}):\n\n{}",
+                bullets.join("\n")
+            ),
         ),
         Some(Json::Bool(false)) => (
             format!("Not covered: {label}"),

@@ -20,9 +20,8 @@ pub(crate) fn log_line(
     facts: &str,
     with_facts: bool,
 ) -> String {
-    // Canonical facts: keys sorted, no white space.
     let canonical = serde_json::from_str::<serde_json::Value>(facts)
-        .map(|v| v.to_string())
+        .map(|v| canonical(&v))
         .unwrap_or_else(|_| facts.to_owned());
     let digest = hex(&Sha256::digest(canonical.as_bytes()));
     let checked = prepared.checked(determination);
@@ -75,7 +74,7 @@ pub(crate) fn batch_log_line(
     }
     let canonical = parsed
         .as_ref()
-        .map_or_else(|| facts.to_owned(), ToString::to_string);
+        .map_or_else(|| facts.to_owned(), canonical);
     let results: Map = result
         .get("decisions")
         .and_then(Json::as_object)
@@ -127,4 +126,30 @@ pub(crate) fn batch_log_line(
         line.insert("facts", logged);
     }
     Json::Object(line).to_string()
+}
+
+/// Canonical JSON text: object keys sorted at every level, no white space,
+/// whatever order serde_json's maps keep (another crate in the build may
+/// turn on its `preserve_order`).
+/// Its depth is bounded by serde_json's parser, which stops at 128 levels.
+fn canonical(value: &serde_json::Value) -> String {
+    fn sorted(value: &serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                serde_json::Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), sorted(v)))
+                        .collect(),
+                )
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.iter().map(sorted).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
 }
