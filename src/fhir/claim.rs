@@ -144,54 +144,13 @@ pub fn claim_response(determination: &Json, options: &ClaimOptions) -> Json {
         all_met &= value == "true";
         any_unknown |= value == "unknown";
         any_denied |= value == "false";
-        let mut numbers = Vec::new();
-        for reason in reasons(decision) {
-            let mut line = match reason.value.as_str() {
-                "true" => format!("Met: {}", reason.text()),
-                "false" => format!("Not met: {}", reason.text()),
-                _ => format!("Not known: {}", reason.text()),
-            };
-            if !reason.missing.is_empty() {
-                line.push_str(&format!("; facts needed: {}", reason.missing.join(", ")));
-            }
-            numbers.push(Json::from(notes.len() + 1));
-            notes.push(note(notes.len() + 1, line));
-        }
-        let (code, display) = match value.as_str() {
-            "true" => ("A1", "Certified in total"),
-            "false" => ("A3", "Not certified"),
-            _ => ("A4", "Pended"),
-        };
-        let label = match decision.get("label") {
-            Some(Json::String(s)) => s.clone(),
-            _ => name.to_owned(),
-        };
-        let mut item = Map::new();
-        item.insert("itemSequence", items.len() + 1);
-        if !numbers.is_empty() {
-            item.insert("noteNumber", numbers);
-        }
-        item.insert(
-            "adjudication",
-            vec![object! {
-                "extension" => vec![object! {
-                    "url" => REVIEW_ACTION,
-                    "extension" => vec![object! {
-                        "url" => "code",
-                        "valueCodeableConcept" => object! {
-                            "coding" => vec![object! {
-                                "system" => X12_ACTION,
-                                "code" => code,
-                                "display" => display,
-                            }],
-                        },
-                    }],
-                }],
-                "category" => object! { "text" => format!("{name}: {label}") },
-                "reason" => object! { "text" => format!("{name} is {value}") },
-            }],
-        );
-        items.push(Json::Object(item));
+        items.push(decision_item(
+            name,
+            decision,
+            &value,
+            items.len() + 1,
+            &mut notes,
+        ));
     }
     let disposition = if any_denied {
         "Denied: criteria not met (see the notes)"
@@ -222,6 +181,66 @@ pub fn claim_response(determination: &Json, options: &ClaimOptions) -> Json {
         out.insert("processNote", notes);
     }
     Json::Object(out)
+}
+
+/// The item for one boolean decision (`value` is `true`, `false` or
+/// `unknown`), its reasons added to `notes`.
+fn decision_item(
+    name: &str,
+    decision: &Json,
+    value: &str,
+    sequence: usize,
+    notes: &mut Vec<Json>,
+) -> Json {
+    let mut numbers = Vec::new();
+    for reason in reasons(decision) {
+        let mut line = match reason.value.as_str() {
+            "true" => format!("Met: {}", reason.text()),
+            "false" => format!("Not met: {}", reason.text()),
+            _ => format!("Not known: {}", reason.text()),
+        };
+        if !reason.missing.is_empty() {
+            line.push_str(&format!("; facts needed: {}", reason.missing.join(", ")));
+        }
+        numbers.push(Json::from(notes.len() + 1));
+        notes.push(note(notes.len() + 1, line));
+    }
+    let (code, display) = match value {
+        "true" => ("A1", "Certified in total"),
+        "false" => ("A3", "Not certified"),
+        _ => ("A4", "Pended"),
+    };
+    let label = match decision.get("label") {
+        Some(Json::String(s)) => s.clone(),
+        _ => name.to_owned(),
+    };
+    let review = object! {
+        "url" => REVIEW_ACTION,
+        "extension" => vec![object! {
+            "url" => "code",
+            "valueCodeableConcept" => object! {
+                "coding" => vec![object! {
+                    "system" => X12_ACTION,
+                    "code" => code,
+                    "display" => display,
+                }],
+            },
+        }],
+    };
+    let mut item = Map::new();
+    item.insert("itemSequence", sequence);
+    if !numbers.is_empty() {
+        item.insert("noteNumber", numbers);
+    }
+    item.insert(
+        "adjudication",
+        vec![object! {
+            "extension" => vec![review],
+            "category" => object! { "text" => format!("{name}: {label}") },
+            "reason" => object! { "text" => format!("{name} is {value}") },
+        }],
+    );
+    Json::Object(item)
 }
 
 fn note(number: usize, text: String) -> Json {

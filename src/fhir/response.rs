@@ -112,80 +112,109 @@ impl Reader<'_> {
                 });
                 continue;
             };
-            let key = field.info.name.clone();
-            let (ty, is_list) = reads::element(&field.info.ty);
-            if none {
-                if !is_list {
-                    self.errors.push(FhirError::UnknownLinkId {
-                        span,
-                        link_id: link_id.to_owned(),
-                        help: format!(
-                            "`{name}` is not a list; only a list has a `{NONE_SUFFIX}` item"
-                        ),
-                    });
-                } else if self.single(item, link_id, span, &Type::Bool) == Some(Json::Bool(true)) {
-                    if out
-                        .get(&key)
-                        .and_then(Json::as_array)
-                        .is_some_and(|l| !l.is_empty())
-                    {
-                        self.errors.push(FhirError::AnswerType {
-                            span,
-                            link_id: link_id.to_owned(),
-                            expected: "no `:none` answer when entries are given".to_owned(),
-                            found: "true, with entries".to_owned(),
-                        });
-                    } else {
-                        out.insert(key, Json::Array(Vec::new()));
-                    }
+            self.field(item, link_id, span, &field, none, out);
+        }
+    }
+
+    /// Fills `out` with the answer of one item to the fact `field`; `none`
+    /// when the item is the list's `:none` item.
+    fn field(
+        &mut self,
+        item: &Value,
+        link_id: &str,
+        span: Span,
+        field: &reads::Field<'_>,
+        none: bool,
+        out: &mut Map,
+    ) {
+        let key = field.info.name.clone();
+        let (ty, is_list) = reads::element(&field.info.ty);
+        if none {
+            self.none_item(item, link_id, span, field, is_list, out);
+            return;
+        }
+        if matches!(ty, Type::Record(_)) && item.get("answer").is_some() {
+            self.errors.push(FhirError::AnswerType {
+                span,
+                link_id: link_id.to_owned(),
+                expected: "nested items (it is a group)".to_owned(),
+                found: "answers".to_owned(),
+            });
+            return;
+        }
+        match (ty, is_list) {
+            (Type::Record(inner), false) => {
+                let mut sub = Map::new();
+                if let Some(children) = item.get("item") {
+                    self.record(children, *inner, &field.path, &mut sub);
                 }
-                continue;
+                out.insert(key, sub);
             }
-            if matches!(ty, Type::Record(_)) && item.get("answer").is_some() {
-                self.errors.push(FhirError::AnswerType {
-                    span,
-                    link_id: link_id.to_owned(),
-                    expected: "nested items (it is a group)".to_owned(),
-                    found: "answers".to_owned(),
-                });
-                continue;
-            }
-            match (ty, is_list) {
-                (Type::Record(inner), false) => {
+            (Type::Record(inner), true) => {
+                let entry = if absent(item) && item.get("item").is_none() {
+                    Json::Null
+                } else {
                     let mut sub = Map::new();
                     if let Some(children) = item.get("item") {
                         self.record(children, *inner, &field.path, &mut sub);
                     }
-                    out.insert(key, sub);
-                }
-                (Type::Record(inner), true) => {
-                    let entry = if absent(item) && item.get("item").is_none() {
+                    Json::Object(sub)
+                };
+                push(out, key, entry);
+            }
+            (scalar, true) => {
+                for answer in answers(item) {
+                    let value = if absent(answer) && value_key(answer).is_none() {
                         Json::Null
                     } else {
-                        let mut sub = Map::new();
-                        if let Some(children) = item.get("item") {
-                            self.record(children, *inner, &field.path, &mut sub);
-                        }
-                        Json::Object(sub)
+                        self.value(answer, link_id, span, scalar)
+                            .unwrap_or_default()
                     };
-                    push(out, key, entry);
+                    push(out, key.clone(), value);
                 }
-                (scalar, true) => {
-                    for answer in answers(item) {
-                        let value = if absent(answer) && value_key(answer).is_none() {
-                            Json::Null
-                        } else {
-                            self.value(answer, link_id, span, scalar)
-                                .unwrap_or_default()
-                        };
-                        push(out, key.clone(), value);
-                    }
+            }
+            (scalar, false) => {
+                if let Some(value) = self.single(item, link_id, span, scalar) {
+                    out.insert(key, value);
                 }
-                (scalar, false) => {
-                    if let Some(value) = self.single(item, link_id, span, scalar) {
-                        out.insert(key, value);
-                    }
-                }
+            }
+        }
+    }
+
+    /// The `{list}:none` item: `true` makes the list empty.
+    fn none_item(
+        &mut self,
+        item: &Value,
+        link_id: &str,
+        span: Span,
+        field: &reads::Field<'_>,
+        is_list: bool,
+        out: &mut Map,
+    ) {
+        let key = field.info.name.clone();
+        if !is_list {
+            self.errors.push(FhirError::UnknownLinkId {
+                span,
+                link_id: link_id.to_owned(),
+                help: format!(
+                    "`{}` is not a list; only a list has a `{NONE_SUFFIX}` item",
+                    field.path
+                ),
+            });
+        } else if self.single(item, link_id, span, &Type::Bool) == Some(Json::Bool(true)) {
+            if out
+                .get(&key)
+                .and_then(Json::as_array)
+                .is_some_and(|l| !l.is_empty())
+            {
+                self.errors.push(FhirError::AnswerType {
+                    span,
+                    link_id: link_id.to_owned(),
+                    expected: "no `:none` answer when entries are given".to_owned(),
+                    found: "true, with entries".to_owned(),
+                });
+            } else {
+                out.insert(key, Json::Array(Vec::new()));
             }
         }
     }

@@ -72,9 +72,7 @@ pub(crate) fn batch_log_line(
     if let Some(object) = parsed.as_mut().and_then(serde_json::Value::as_object_mut) {
         object.remove("as_of");
     }
-    let canonical = parsed
-        .as_ref()
-        .map_or_else(|| facts.to_owned(), canonical);
+    let canonical = parsed.as_ref().map_or_else(|| facts.to_owned(), canonical);
     let results: Map = result
         .get("decisions")
         .and_then(Json::as_object)
