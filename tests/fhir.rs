@@ -606,3 +606,20 @@ fn every_generated_document_passes_an_independent_validator() {
         Err(e) => assert!(!required, "python3 cannot run: {e}"),
     }
 }
+
+#[test]
+fn a_record_that_lists_itself_is_asked_to_a_bounded_depth() {
+    let text = "policy p\n  title \"t\"\n  jurisdiction \"j\"\n  source \"s\"\n  effective 2020-01-01\n\nrecord Step { next: list of Step, done: boolean }\nfacts { first: Step }\ndecision steps: integer \"d\" cite \"s\" = count(first.next)\n";
+    let policy = Policy::from_text("p.policy", text).unwrap();
+    let q = fhir::questionnaire(&policy, policy.latest(), &[], fhir::DEFAULT_BASE).to_value();
+    let mut asked = BTreeSet::new();
+    answered_link_ids(&q["item"], &mut asked);
+    // The outer record's fields, and whether its list has entries; not the
+    // entries' own lists, without end.
+    assert!(asked.contains("first.next:none"), "{asked:?}");
+    assert!(asked.iter().all(|l| l.matches('.').count() <= 2), "{asked:?}");
+    // Facts nested deeper still read back from an answer.
+    let facts = json!({ "as_of": "2026-01-01", "first": { "next": [{ "next": [{ "done": true }] }] } });
+    let answered = read_response(&policy, &response_for(&policy, &facts, &[])).unwrap();
+    assert_eq!(determination(&policy, &answered)["decisions"]["steps"]["value"], 1);
+}

@@ -936,6 +936,11 @@ fn random_requests_never_get_a_5xx() {
         "//",
         "/v1/policies/mn_irts/evaluate?x=1&x=2",
         "*",
+        "/v1/policies/mn_irts/evaluate?format=fhir",
+        "/cds-services",
+        "/cds-services/mn-irts-admission",
+        "/cds-services/mt-imr-medical-necessity-select",
+        "/fhir/Questionnaire/mn-irts?decision=admission&decision=%00",
     ];
     let types = [
         "application/json",
@@ -959,6 +964,11 @@ fn random_requests_never_get_a_5xx() {
         "{\"facts\": {\"a\": \"\u{0}\"}, \"as_of\": \"2026-03-01\"}",
         "\u{feff}{}",
         "{\"facts\": {}, \"as_of\": \"2026-03-01\"}\n{}\n\n[]\n",
+        r#"{"hook": "order-sign", "hookInstance": "x", "context": {}, "prefetch": {"a": {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Encounter", "class": {"code": "IMP"}, "status": "finished", "period": {"start": 5}}}]}}}"#,
+        r#"{"hook": "order-select", "hookInstance": "x", "context": {"selections": [1, {"resourceType": null}]}, "prefetch": {"p": {"resourceType": "Patient", "birthDate": "2000-13-45"}}}"#,
+        r#"{"hook": "order-sign", "hookInstance": "x", "context": [], "prefetch": []}"#,
+        r#"{"facts": {"resourceType": "QuestionnaireResponse", "item": [{"linkId": "recipient", "item": [{"linkId": "recipient.inpatient_hospitalizations", "item": {"x": 1}}]}]}, "as_of": "2026-03-01"}"#,
+        r#"{"facts": {"resourceType": "QuestionnaireResponse", "item": [{"linkId": "recipient.homeless:none", "answer": [{"valueCoding": {}}]}, {"answer": 1}]}, "as_of": "2026-03-01"}"#,
     ];
     for round in 0..300 {
         let method = rng.pick(&methods);

@@ -21,7 +21,7 @@ pub fn questionnaire(policy: &Policy, checked: &Checked, decisions: &[&str], bas
             reads: &reads,
             extension: super::citation_extension(base),
         }
-        .of(root, "", false),
+        .of(root, "", false, &mut Vec::new()),
         None => Vec::new(),
     };
     let asked: Vec<&str> = checked
@@ -94,9 +94,27 @@ struct Items<'a> {
 
 impl Items<'_> {
     /// The items for the fields of record `id` under `prefix`; `whole` when
-    /// the record is read as a whole, so every field is asked. Nesting is
-    /// bounded by the schema, whose records cannot contain themselves.
-    fn of(&self, id: RecordId, prefix: &str, whole: bool) -> Vec<Json> {
+    /// the record is read as a whole, so every field is asked. `within` holds
+    /// the records being expanded: a record that lists itself (`record Step
+    /// { next: list of Step }`) is asked one level deep, its inner list a
+    /// group with no items, so the nesting is bounded by the schema.
+    fn of(&self, id: RecordId, prefix: &str, whole: bool, within: &mut Vec<RecordId>) -> Vec<Json> {
+        if within.contains(&id) {
+            return Vec::new();
+        }
+        within.push(id);
+        let items = self.fields_of(id, prefix, whole, within);
+        within.pop();
+        items
+    }
+
+    fn fields_of(
+        &self,
+        id: RecordId,
+        prefix: &str,
+        whole: bool,
+        within: &mut Vec<RecordId>,
+    ) -> Vec<Json> {
         let mut out = Vec::new();
         for field in reads::fields(self.schema, id, prefix) {
             if !(whole || self.reads.asks(&field.path)) {
@@ -116,6 +134,12 @@ impl Items<'_> {
                     "type" => "boolean",
                 });
             }
+            if let Type::Record(inner) = ty
+                && within.contains(inner)
+            {
+                // A record inside itself: only whether there are any.
+                continue;
+            }
             let mut item = Map::new();
             item.insert("linkId", field.path.as_str());
             let citations = self.reads.citations(&field.path);
@@ -133,7 +157,7 @@ impl Items<'_> {
                     if repeats {
                         item.insert("repeats", true);
                     }
-                    item.insert("item", self.of(*inner, &field.path, whole_here));
+                    item.insert("item", self.of(*inner, &field.path, whole_here, within));
                 }
                 scalar => {
                     item.insert("type", answer_type(scalar));

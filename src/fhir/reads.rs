@@ -143,15 +143,22 @@ pub(crate) fn all_paths(schema: &Schema) -> BTreeSet<String> {
 fn asked(schema: &Schema, reads: &Reads, all: bool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let Some(root) = root(schema) else { return out };
-    let mut pending: Vec<(RecordId, String, bool)> = vec![(root, String::new(), all)];
-    while let Some((id, prefix, whole)) = pending.pop() {
+    // Each entry carries the records it is inside: a record that lists
+    // itself is expanded once, as the Questionnaire asks it.
+    let mut pending: Vec<(RecordId, String, bool, Vec<RecordId>)> =
+        vec![(root, String::new(), all, Vec::new())];
+    while let Some((id, prefix, whole, mut within)) = pending.pop() {
+        if within.contains(&id) {
+            continue;
+        }
+        within.push(id);
         for field in fields(schema, id, &prefix) {
             if !(whole || reads.asks(&field.path)) {
                 continue;
             }
             let whole_here = whole || reads.reads_whole(&field.path);
             if let (Type::Record(inner), _) = element(&field.info.ty) {
-                pending.push((*inner, field.path.clone(), whole_here));
+                pending.push((*inner, field.path.clone(), whole_here, within.clone()));
             }
             out.insert(field.path);
         }

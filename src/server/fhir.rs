@@ -204,32 +204,7 @@ async fn service_inner(
             ),
         ));
     }
-    let bundle = request.bundle();
-    let source = SourceFile::new("the hook's prefetch and context", bundle.to_string());
-    let facts_json = service
-        .mapping
-        .facts(&source)
-        .map_err(|d| ApiError::facts(&d))?;
-    let facts_text = facts_json.to_string();
-    let facts = service
-        .served
-        .policy
-        .facts(
-            &SourceFile::new("facts from the hook", facts_text.clone()),
-            crate::engine::Format::Json,
-        )
-        .map_err(|d| ApiError::facts(&d))?;
-    // A hook is called as the clinician orders: the determination is made
-    // as of today, in the server's time zone.
-    let as_of = jiff::Zoned::now().date();
-    let prepared = service
-        .served
-        .policy
-        .prepare(&[service.decision.name.as_str()], Options { explain: true })
-        .map_err(|e| ApiError::engine(&e))?;
-    let determination = prepared
-        .evaluate(&facts, as_of, None)
-        .map_err(|e| ApiError::engine(&e))?;
+    let (prepared, determination, facts_text) = determine(service, &request)?;
     let decision_id = uuid::Uuid::now_v7().to_string();
     if let Some(log) = &state.log {
         let asked = [service.decision.name.clone()];
@@ -257,6 +232,42 @@ async fn service_inner(
         &determination,
         &decision_id,
     ))
+}
+
+/// Fills the facts from the hook's resources through the mapping and
+/// evaluates the service's decision, explained; with the facts as JSON
+/// text, for the log.
+fn determine(
+    service: &Service,
+    request: &HookRequest,
+) -> Result<(Prepared, Determination, String), ApiError> {
+    let bundle = request.bundle();
+    let source = SourceFile::new("the hook's prefetch and context", bundle.to_string());
+    let facts_json = service
+        .mapping
+        .facts(&source)
+        .map_err(|d| ApiError::facts(&d))?;
+    let facts_text = facts_json.to_string();
+    let facts = service
+        .served
+        .policy
+        .facts(
+            &SourceFile::new("facts from the hook", facts_text.clone()),
+            crate::engine::Format::Json,
+        )
+        .map_err(|d| ApiError::facts(&d))?;
+    // A hook is called as the clinician orders: the determination is made
+    // as of today, in the server's time zone.
+    let as_of = jiff::Zoned::now().date();
+    let prepared = service
+        .served
+        .policy
+        .prepare(&[service.decision.name.as_str()], Options { explain: true })
+        .map_err(|e| ApiError::engine(&e))?;
+    let determination = prepared
+        .evaluate(&facts, as_of, None)
+        .map_err(|e| ApiError::engine(&e))?;
+    Ok((prepared, determination, facts_text))
 }
 
 /// The body of a CDS Hooks call: the parts this service reads.
@@ -334,8 +345,45 @@ fn cards(
             .collect(),
         _ => Vec::new(),
     };
+    let (summary, indicator, detail) =
+        card_text(service, decision, label, citation, &bullets, &missing);
+    let mut card = Map::new();
+    card.insert("uuid", decision_id);
+    card.insert("summary", truncate(&summary, 140));
+    card.insert("detail", detail);
+    card.insert("indicator", indicator);
+    card.insert(
+        "source",
+        object! { "label" => format!("{} ({})", service.served.policy.latest().header().title, citation) },
+    );
+    if !missing.is_empty() {
+        let url = format!(
+            "{}?decision={name}",
+            fhir::questionnaire_url(&state.fhir_base(), &service.served.name)
+        );
+        card.insert(
+            "links",
+            vec![object! {
+                "label" => "Documentation questionnaire (FHIR Questionnaire)",
+                "url" => url,
+                "type" => "absolute",
+            }],
+        );
+    }
+    object! { "cards" => vec![Json::Object(card)] }
+}
+
+/// A card's summary, indicator and detail for the decision's value.
+fn card_text(
+    service: &Service,
+    decision: &Json,
+    label: &str,
+    citation: &str,
+    bullets: &[String],
+    missing: &[String],
+) -> (String, &'static str, String) {
     let schema = service.served.policy.schema();
-    let (summary, indicator, detail) = match decision.get("value") {
+    match decision.get("value") {
         Some(Json::Bool(true)) => (
             format!("Covered: {label}"),
             "info",
@@ -369,31 +417,7 @@ fn cards(
                 ),
             )
         }
-    };
-    let mut card = Map::new();
-    card.insert("uuid", decision_id);
-    card.insert("summary", truncate(&summary, 140));
-    card.insert("detail", detail);
-    card.insert("indicator", indicator);
-    card.insert(
-        "source",
-        object! { "label" => format!("{} ({})", service.served.policy.latest().header().title, citation) },
-    );
-    if !missing.is_empty() {
-        let url = format!(
-            "{}?decision={name}",
-            fhir::questionnaire_url(&state.fhir_base(), &service.served.name)
-        );
-        card.insert(
-            "links",
-            vec![object! {
-                "label" => "Documentation questionnaire (FHIR Questionnaire)",
-                "url" => url,
-                "type" => "absolute",
-            }],
-        );
     }
-    object! { "cards" => vec![Json::Object(card)] }
 }
 
 /// At most `max` characters (CDS Hooks limits a card's summary to 140).
