@@ -617,9 +617,32 @@ fn a_record_that_lists_itself_is_asked_to_a_bounded_depth() {
     // The outer record's fields, and whether its list has entries; not the
     // entries' own lists, without end.
     assert!(asked.contains("first.next:none"), "{asked:?}");
-    assert!(asked.iter().all(|l| l.matches('.').count() <= 2), "{asked:?}");
+    assert!(
+        asked.iter().all(|l| l.matches('.').count() <= 2),
+        "{asked:?}"
+    );
     // Facts nested deeper still read back from an answer.
-    let facts = json!({ "as_of": "2026-01-01", "first": { "next": [{ "next": [{ "done": true }] }] } });
+    let facts =
+        json!({ "as_of": "2026-01-01", "first": { "next": [{ "next": [{ "done": true }] }] } });
     let answered = read_response(&policy, &response_for(&policy, &facts, &[])).unwrap();
-    assert_eq!(determination(&policy, &answered)["decisions"]["steps"]["value"], 1);
+    assert_eq!(
+        determination(&policy, &answered)["decisions"]["steps"]["value"],
+        1
+    );
+}
+
+#[test]
+fn a_mapping_file_names_only_its_parts_and_boolean_decisions() {
+    let policy = common::policy(Path::new("policies/mn_irts.policy"));
+    let text = "prior_authorization: [admission, billing, no_such]\nfacts: {}\nprefetch: {}\n";
+    let errors = Mapping::from_source(&policy, SourceFile::new("bad.fhir.yaml", text))
+        .unwrap_err()
+        .render(policyc::diagnostic::Style::Human { color: false });
+    assert!(errors.contains("`billing` is not a boolean decision"), "{errors}");
+    assert!(errors.contains("`no_such` is not a boolean decision"), "{errors}");
+    assert!(!errors.contains("`admission` is not"), "{errors}");
+    assert!(errors.contains("`prefetch` is not a part of a mapping file"), "{errors}");
+    let shipped = mapping(&policy, "policies/mn_irts.fhir.yaml");
+    assert!(shipped.is_prior_authorization("authorization_request_complete"));
+    assert!(!shipped.is_prior_authorization("admission"));
 }

@@ -27,6 +27,7 @@ use tlq_fhirpath::{Context, Engine};
 pub struct Mapping {
     engine: Engine,
     entries: Vec<Entry>,
+    prior_authorization: Vec<String>,
     source: SourceFile,
 }
 
@@ -87,7 +88,7 @@ impl Mapping {
         );
         let engine = Engine::new(context, None);
         let mut errors = Vec::new();
-        let entries = read_entries(policy.schema(), &engine, &source.text, &mut errors);
+        let (entries, prior_authorization) = read_file(policy, &engine, &source.text, &mut errors);
         if !errors.is_empty() {
             let mut all = Diagnostics::default();
             all.extend(errors, Some(&source), Severity::Error);
@@ -96,8 +97,16 @@ impl Mapping {
         Ok(Mapping {
             engine,
             entries,
+            prior_authorization,
             source,
         })
+    }
+
+    /// Whether the file lists `decision` under `prior_authorization:`: its
+    /// determination says whether a prior authorization is in order, and a
+    /// CDS card says "prior authorization needed" until it is true.
+    pub fn is_prior_authorization(&self, decision: &str) -> bool {
+        self.prior_authorization.iter().any(|d| d == decision)
     }
 
     /// The facts (as a facts-file JSON object) the bundle supplies. A fact
@@ -320,14 +329,16 @@ fn problem(span: Span, message: String, help: &str) -> FhirError {
     }
 }
 
-/// Reads the file's entries, checking each key against the schema and
-/// compiling each expression; every problem is added to `errors`.
-fn read_entries(
-    schema: &Schema,
+/// Reads the file: its entries, each key checked against the schema and
+/// each expression compiled, and its prior-authorization decisions; every
+/// problem is added to `errors`.
+fn read_file(
+    policy: &Policy,
     engine: &Engine,
     text: &str,
     errors: &mut Vec<FhirError>,
-) -> Vec<Entry> {
+) -> (Vec<Entry>, Vec<String>) {
+    let schema = policy.schema();
     let parsed: serde_yaml_ng::Value = match serde_yaml_ng::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -337,9 +348,20 @@ fn read_entries(
                 format!("the mapping file is not valid YAML: {e}"),
                 "fix the YAML at the marked place",
             ));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
+    for key in parsed.as_mapping().into_iter().flat_map(|m| m.keys()) {
+        let name = key.as_str().unwrap_or("");
+        if name != "facts" && name != "prior_authorization" {
+            errors.push(problem(
+                key_span(text, name),
+                format!("`{name}` is not a part of a mapping file"),
+                "a mapping file has `facts:` and, optionally, `prior_authorization:`",
+            ));
+        }
+    }
+    let prior_authorization = prior_authorization(policy, &parsed, text, errors);
     let Some(facts) = parsed
         .get("facts")
         .and_then(serde_yaml_ng::Value::as_mapping)
@@ -349,20 +371,62 @@ fn read_entries(
             "the mapping file has no `facts:` mapping".to_owned(),
             "write `facts:` and under it one `fact.path: FHIRPath` per line",
         ));
-        return Vec::new();
+        return (Vec::new(), prior_authorization);
     };
     let reader = EntryReader {
         schema,
         engine,
         known: reads::all_paths(schema),
     };
-    facts
+    let entries = facts
         .iter()
         .filter_map(|(key, value)| {
             let key = key.as_str()?;
             reader.entry(key, key_span(text, key), value, errors)
         })
-        .collect()
+        .collect();
+    (entries, prior_authorization)
+}
+
+/// The `prior_authorization:` list: boolean decisions of the policy.
+fn prior_authorization(
+    policy: &Policy,
+    parsed: &serde_yaml_ng::Value,
+    text: &str,
+    errors: &mut Vec<FhirError>,
+) -> Vec<String> {
+    let Some(listed) = parsed.get("prior_authorization") else {
+        return Vec::new();
+    };
+    let span = key_span(text, "prior_authorization");
+    let Some(listed) = listed.as_sequence() else {
+        errors.push(problem(
+            span,
+            "`prior_authorization` is not a list".to_owned(),
+            "list decision names: `prior_authorization: [authorization_request_complete]`",
+        ));
+        return Vec::new();
+    };
+    let checked = policy.latest();
+    let booleans: Vec<&str> = checked
+        .decisions()
+        .filter(|(_, d)| d.ty == Type::Bool)
+        .map(|(_, d)| d.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for name in listed {
+        let name = name.as_str().unwrap_or("");
+        if booleans.contains(&name) {
+            out.push(name.to_owned());
+        } else {
+            errors.push(problem(
+                span,
+                format!("`{name}` is not a boolean decision of this policy"),
+                &format!("the boolean decisions are {}", booleans.join(", ")),
+            ));
+        }
+    }
+    out
 }
 
 /// Checks and compiles entries.

@@ -383,9 +383,23 @@ fn card_text(
     missing: &[String],
 ) -> (String, &'static str, String) {
     let schema = service.served.policy.schema();
+    // A decision the mapping lists as a prior authorization's says whether
+    // the request is in order, not whether the service is covered.
+    let (met, not_met, unknown) = if service
+        .mapping
+        .is_prior_authorization(&service.decision.name)
+    {
+        (
+            "Prior authorization request complete",
+            "Prior authorization request incomplete",
+            "Documentation needed for prior authorization",
+        )
+    } else {
+        ("Covered", "Not covered", "Documentation needed")
+    };
     match decision.get("value") {
         Some(Json::Bool(true)) => (
-            format!("Covered: {label}"),
+            format!("{met}: {label}"),
             "info",
             format!(
                 "Every criterion is met ({citation}):\n\n{}",
@@ -393,7 +407,7 @@ fn card_text(
             ),
         ),
         Some(Json::Bool(false)) => (
-            format!("Not covered: {label}"),
+            format!("{not_met}: {label}"),
             "warning",
             format!("Criteria not met:\n\n{}", bullets.join("\n")),
         ),
@@ -408,7 +422,7 @@ fn card_text(
                 )
                 .collect();
             (
-                format!("Documentation needed: {label}"),
+                format!("{unknown}: {label}"),
                 "warning",
                 format!(
                     "Not yet known:\n\n{}\n\nDocument these facts:\n\n{}",
