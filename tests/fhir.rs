@@ -638,10 +638,19 @@ fn a_mapping_file_names_only_its_parts_and_boolean_decisions() {
     let errors = Mapping::from_source(&policy, SourceFile::new("bad.fhir.yaml", text))
         .unwrap_err()
         .render(policyc::diagnostic::Style::Human { color: false });
-    assert!(errors.contains("`billing` is not a boolean decision"), "{errors}");
-    assert!(errors.contains("`no_such` is not a boolean decision"), "{errors}");
+    assert!(
+        errors.contains("`billing` is not a boolean decision"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("`no_such` is not a boolean decision"),
+        "{errors}"
+    );
     assert!(!errors.contains("`admission` is not"), "{errors}");
-    assert!(errors.contains("`prefetch` is not a part of a mapping file"), "{errors}");
+    assert!(
+        errors.contains("`prefetch` is not a part of a mapping file"),
+        "{errors}"
+    );
     let shipped = mapping(&policy, "policies/mn_irts.fhir.yaml");
     assert!(shipped.is_prior_authorization("authorization_request_complete"));
     assert!(!shipped.is_prior_authorization("admission"));
