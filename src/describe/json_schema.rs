@@ -124,14 +124,33 @@ fn record_schema(schema: &Schema, fields: &[FieldInfo]) -> Map {
     ])
 }
 
-fn enum_schema(values: &[String]) -> Map {
-    let mut allowed: Vec<Json> = values.iter().map(Json::from).collect();
+/// The values as `enum`; when any value has a description, also as
+/// `oneOf` of `const` and `description`, so editors and form builders can
+/// show what each value means.
+fn enum_schema(info: &crate::check::EnumInfo) -> Map {
+    let mut allowed: Vec<Json> = info.variants.iter().map(Json::from).collect();
     // `enum` is checked apart from `type`, so null must be listed here too.
     allowed.push(Json::Null);
-    object([
+    let mut out = object([
         ("type", Json::from(vec!["string", "null"])),
         ("enum", Json::Array(allowed)),
-    ])
+    ]);
+    if info.descriptions.iter().any(Option::is_some) {
+        let mut options: Vec<Json> = info
+            .variants
+            .iter()
+            .map(|v| {
+                let mut option = object([("const", Json::from(v.as_str()))]);
+                if let Some(text) = info.description(v) {
+                    option.insert("description", text);
+                }
+                Json::Object(option)
+            })
+            .collect();
+        options.push(Json::Object(object([("type", Json::from("null"))])));
+        out.insert("oneOf", Json::Array(options));
+    }
+    out
 }
 
 fn object<const N: usize>(entries: [(&str, Json); N]) -> Map {
@@ -159,7 +178,7 @@ fn definitions(schema: &Schema) -> Map {
             if let Some(doc) = &info.doc {
                 body.insert("description".to_owned(), Json::from(doc));
             }
-            body.extend(enum_schema(&info.variants));
+            body.extend(enum_schema(info));
             defs.insert(info.name.clone(), Json::Object(body));
         }
     }

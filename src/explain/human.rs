@@ -121,7 +121,7 @@ fn write_reads(out: &mut String, trace: &Trace, schema: &Schema, depth: usize) {
             out,
             "{indent}  · {} = {}",
             read.path,
-            value_text(&read.value, &read.ty, schema)
+            super::value_text_described(&read.value, &read.ty, schema)
         );
     }
 }

@@ -57,6 +57,23 @@ pub fn value_text(value: &Value, ty: &Type, schema: &Schema) -> String {
     }
 }
 
+/// A value as text for people with, for an enumeration value that has a
+/// description, the description after it: `other (Anyone not listed above)`.
+pub fn value_text_described(value: &Value, ty: &Type, schema: &Schema) -> String {
+    let text = value_text(value, ty, schema);
+    let description = match (value, ty) {
+        (Value::Enum(i), Type::Enum(id)) => schema
+            .enumeration(*id)
+            .and_then(|e| e.descriptions.get(*i as usize))
+            .and_then(Option::as_deref),
+        _ => None,
+    };
+    match description {
+        Some(d) => format!("{text} ({d})"),
+        None => text,
+    }
+}
+
 fn duration_text(d: &crate::ast::Duration) -> String {
     use crate::ast::TimeUnit;
     let unit = match d.unit {
