@@ -279,6 +279,7 @@ fn definition_trace(def: &CheckedDefinition, value: &Value, frame: Frame) -> Tra
         reads: frame.reads,
         children: frame.children,
         span: None,
+        error: None,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::ast::{AggregateKind, Quantifier};
 use crate::check::{CriterionNode, FactRef, Node, NodeKind};
 use crate::decimal::Decimal;
 use crate::source::Span;
-use crate::truth::{self, Tally, Truth};
+use crate::truth::{Tally, Truth};
 use crate::value::{Missing, Value};
 use std::sync::Arc;
 
@@ -37,12 +37,12 @@ impl Evaluator<'_> {
             NodeKind::Not(inner) => Ok((!Truth::of(&self.eval(inner)?)).into_value()),
             NodeKind::Negate(inner) => ops::negate(&self.eval(inner)?, span),
             NodeKind::And(l, r) => {
-                let (l, r) = (self.truth(l)?, self.truth(r)?);
-                Ok(truth::all_of([l, r]).into_value())
+                let results = [self.truth(l), self.truth(r)];
+                Ok(settle(results, Quantifier::All)?.into_value())
             }
             NodeKind::Or(l, r) => {
-                let (l, r) = (self.truth(l)?, self.truth(r)?);
-                Ok(truth::any_of([l, r]).into_value())
+                let results = [self.truth(l), self.truth(r)];
+                Ok(settle(results, Quantifier::Any)?.into_value())
             }
             NodeKind::Compare(op, l, r) => {
                 let (l, r) = (self.eval(l)?, self.eval(r)?);
@@ -172,18 +172,13 @@ impl Evaluator<'_> {
 
     fn eval_criteria(&mut self, quantifier: Quantifier, items: &[CriterionNode]) -> Result<Value> {
         // Every item is evaluated, even once the outcome is settled, so the
-        // explanation and any evaluation error do not depend on item order.
-        let mut tally = Tally::default();
+        // explanation, and whether an evaluation error counts, do not depend
+        // on item order.
+        let mut settled = Settle::default();
         for item in items {
-            tally.add(self.eval_criterion(item)?);
+            settled.add(self.eval_criterion(item));
         }
-        Ok(match quantifier {
-            Quantifier::All => tally.all(),
-            Quantifier::Any => tally.any(),
-            Quantifier::None => !tally.any(),
-            Quantifier::AtLeast(n) => tally.at_least(n as usize),
-        }
-        .into_value())
+        Ok(settled.finish(quantifier)?.into_value())
     }
 
     fn eval_criterion(&mut self, item: &CriterionNode) -> Result<Truth> {
@@ -192,8 +187,12 @@ impl Evaluator<'_> {
             return Ok(self.flipped(item, truth));
         }
         self.frames.push(Frame::default());
-        let value = self.eval(&item.node)?;
-        let value = self.flipped(item, Truth::of(&value)).into_value();
+        let (value, error) = match self.eval(&item.node) {
+            Ok(value) => (self.flipped(item, Truth::of(&value)).into_value(), None),
+            // Shown in the explanation in case the other criteria decide
+            // without it; otherwise the error stops the evaluation.
+            Err(e) => (open_value(), Some(e)),
+        };
         let frame = self.frames.pop().unwrap_or_default();
         let trace = Trace {
             kind: TraceKind::Criterion,
@@ -204,11 +203,15 @@ impl Evaluator<'_> {
             reads: frame.reads,
             children: frame.children,
             span: Some(item.span),
+            error: error.as_ref().map(|e| Arc::from(e.to_string())),
         };
         if let Some(parent) = self.frames.last_mut() {
             parent.children.push(Arc::new(trace));
         }
-        Ok(Truth::of(&value))
+        match error {
+            Some(e) => Err(e),
+            None => Ok(Truth::of(&value)),
+        }
     }
 
     /// The criterion's truth, negated if it is the one being flipped (to
@@ -289,6 +292,7 @@ impl Evaluator<'_> {
             reads: frame.reads,
             children: frame.children,
             span: None,
+            error: None,
         };
         if let Some(parent) = self.frames.last_mut() {
             parent.children.push(Arc::new(trace));
@@ -501,5 +505,69 @@ fn internal(span: Span, what: &str) -> EvalError {
     EvalError::Internal {
         span,
         what: what.to_owned(),
+    }
+}
+
+/// Combines the operands of `and`, `or` and a criteria list. An operand's
+/// evaluation error is discarded when the operands that were computed
+/// already decide the result — a known false for `all of` / `and`, a known
+/// true for `any of` / `or` and `none of`, enough known trues, or too many
+/// known falses, for `at least N of` — so a guard (`n > 0 and x / n < 1`)
+/// works whatever the order of its operands. Otherwise the first error, in
+/// written order, stops the evaluation.
+fn settle<const N: usize>(results: [Result<Truth>; N], quantifier: Quantifier) -> Result<Truth> {
+    let mut settled = Settle::default();
+    for result in results {
+        settled.add(result);
+    }
+    settled.finish(quantifier)
+}
+
+/// The operands seen so far, without allocating: their tally, the first
+/// error, and the counts that say whether the errors matter.
+#[derive(Default)]
+struct Settle {
+    tally: Tally,
+    first_error: Option<EvalError>,
+    count: usize,
+    trues: usize,
+    falses: usize,
+}
+
+impl Settle {
+    fn add(&mut self, result: Result<Truth>) {
+        self.count += 1;
+        match result {
+            Ok(truth) => {
+                self.trues += usize::from(truth == Truth::True);
+                self.falses += usize::from(truth == Truth::False);
+                self.tally.add(truth);
+            }
+            Err(e) => {
+                self.first_error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn finish(self, quantifier: Quantifier) -> Result<Truth> {
+        if let Some(error) = self.first_error {
+            let decided = match quantifier {
+                Quantifier::All => self.falses > 0,
+                Quantifier::Any | Quantifier::None => self.trues > 0,
+                Quantifier::AtLeast(n) => {
+                    self.trues >= n as usize || self.count - self.falses < n as usize
+                }
+            };
+            if !decided {
+                return Err(error);
+            }
+        }
+        let tally = self.tally;
+        Ok(match quantifier {
+            Quantifier::All => tally.all(),
+            Quantifier::Any => tally.any(),
+            Quantifier::None => !tally.any(),
+            Quantifier::AtLeast(n) => tally.at_least(n as usize),
+        })
     }
 }

@@ -93,6 +93,7 @@ impl Evaluator<'_> {
             reads: Vec::new(),
             children: Vec::new(),
             span: None,
+            error: None,
         };
         if let Some(frame) = self.frames.last_mut() {
             frame.children.push(Arc::new(trace));

@@ -24,6 +24,10 @@ pub struct Trace {
     pub children: Vec<Arc<Trace>>,
     /// For a criterion, where it is written: it identifies the criterion.
     pub span: Option<crate::source::Span>,
+    /// For a criterion whose test could not be computed (a division by
+    /// zero, say) while the other criteria decided the result without it:
+    /// the evaluation error, and its value is unknown.
+    pub error: Option<Arc<str>>,
 }
 
 /// What a trace node stands for.

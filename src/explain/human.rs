@@ -85,12 +85,18 @@ fn write_decision(
 fn write_trace(out: &mut String, trace: &Trace, schema: &Schema, color: bool, depth: usize) {
     let indent = "  ".repeat(depth);
     let mark = match trace.value {
+        _ if trace.error.is_some() => "[–]",
         Value::Bool(true) => "[✓]",
         Value::Bool(false) => "[✗]",
         Value::Unknown(_) | Value::Range(_) => "[?]",
         _ => "[=]",
     };
-    let value = value_text(&trace.value, &trace.ty, schema);
+    let value = match &trace.error {
+        // The others decided without it (an error that mattered would have
+        // stopped the evaluation).
+        Some(error) => format!("not computed ({error}); the other criteria decide"),
+        None => value_text(&trace.value, &trace.ty, schema),
+    };
     let name = match &trace.kind {
         TraceKind::Rule(name) | TraceKind::Decision(name) => format!("{name}: "),
         TraceKind::Criterion => String::new(),

@@ -72,6 +72,9 @@ fn trace_json(trace: &Trace, schema: &Schema) -> Json {
     out.insert("label", &*trace.label);
     out.insert("citation", trace.citation.as_deref());
     out.insert("value", value_json(&trace.value, &trace.ty, schema));
+    if let Some(error) = &trace.error {
+        out.insert("error", error.as_ref());
+    }
     let missing: Vec<Json> = trace
         .value
         .deep_missing()

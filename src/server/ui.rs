@@ -325,7 +325,11 @@ fn tree(out: &mut String, trace: &Trace, schema: &Schema, depth: usize) {
                 out,
                 "{} = {}<br>",
                 escape(&read.path),
-                escape(&crate::explain::value_text_described(&read.value, &read.ty, schema))
+                escape(&crate::explain::value_text_described(
+                    &read.value,
+                    &read.ty,
+                    schema
+                ))
             );
         }
         out.push_str("</div>");
