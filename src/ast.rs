@@ -520,7 +520,27 @@ pub struct Criterion {
     /// The test as written, shown for criteria without words of their own.
     #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::written))]
     pub written: String,
+    /// `unless …`: when it applies, the criterion holds whatever its test.
+    pub exception: Option<Box<Exception>>,
     /// The whole bullet.
+    pub span: Span,
+}
+
+/// A criterion's exception: `unless "words" cite "…": test`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Exception {
+    /// The manual's words.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::option_text))]
+    pub label: Option<String>,
+    /// Where in the manual.
+    pub citation: Option<Citation>,
+    /// The test.
+    pub expr: Expr,
+    /// The test as written, shown when the exception has no words.
+    #[cfg_attr(feature = "arbitrary", arbitrary(with = generate::written))]
+    pub written: String,
+    /// From `unless` to the end of its test.
     pub span: Span,
 }
 
@@ -584,7 +604,12 @@ impl Expr {
             ExprKind::Member { subject, set, .. } => {
                 std::iter::once(&**subject).chain(set.iter()).collect()
             }
-            ExprKind::Criteria { items, .. } => items.iter().map(|item| &item.expr).collect(),
+            ExprKind::Criteria { items, .. } => items
+                .iter()
+                .flat_map(|item| {
+                    std::iter::once(&item.expr).chain(item.exception.as_ref().map(|e| &e.expr))
+                })
+                .collect(),
             ExprKind::Aggregate {
                 projection,
                 list,

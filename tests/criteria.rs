@@ -127,6 +127,8 @@ fn collect(trace: &Trace, prefix: String, policy: &Checked, out: &mut BTreeMap<S
         let path = match &child.kind {
             TraceKind::Rule(name) | TraceKind::Decision(name) => name.clone(),
             TraceKind::Criterion => format!("{prefix} / {}", child.label),
+            TraceKind::Exception => format!("{prefix} / unless {}", child.label),
+            other => panic!("a trace node this test does not know: {other:?}"),
         };
         let value = explain::value_json(&child.value, &child.ty, policy.schema()).to_value();
         out.insert(path.clone(), value);

@@ -219,20 +219,36 @@ fn binary_op() -> impl Strategy<Value = BinaryOp> {
 }
 
 fn criterion(inner: BoxedStrategy<Expr>) -> impl Strategy<Value = Criterion> {
-    let words = prop::option::of((text_value(), prop::option::of(text_value())));
-    (words, inner).prop_map(|(words, expr)| {
-        let (label, citation) = match words {
-            Some((label, cite)) => (Some(label), cite),
-            None => (None, None),
-        };
-        Criterion {
-            label,
-            citation: citation.map(|text| Citation {
+    let words = || prop::option::of((text_value(), prop::option::of(text_value())));
+    let split = |words: Option<(String, Option<String>)>| match words {
+        Some((label, cite)) => (
+            Some(label),
+            cite.map(|text| Citation {
                 text,
                 span: Span::default(),
             }),
+        ),
+        None => (None, None),
+    };
+    // Sometimes an `unless` exception, with or without words of its own.
+    let exception = prop::option::of((words(), inner.clone()));
+    (words(), inner, exception).prop_map(move |(words, expr, exception)| {
+        let (label, citation) = split(words);
+        Criterion {
+            label,
+            citation,
             expr,
             written: String::new(),
+            exception: exception.map(|(words, expr)| {
+                let (label, citation) = split(words);
+                Box::new(Exception {
+                    label,
+                    citation,
+                    expr,
+                    written: String::new(),
+                    span: Span::default(),
+                })
+            }),
             span: Span::default(),
         }
     })

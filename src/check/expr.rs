@@ -373,6 +373,16 @@ impl<'a> ExprChecker<'a> {
                 .or_else(|| self.citation.clone());
             let inherited = std::mem::replace(&mut self.citation, citation.clone());
             let node = self.expect(&item.expr, &Type::Bool, "a criterion");
+            let exception = match &item.exception {
+                Some(e) => match self.check_exception(e, citation.as_deref()) {
+                    Some(checked) => Some(Box::new(checked)),
+                    None => {
+                        failed = true;
+                        None
+                    }
+                },
+                None => None,
+            };
             self.citation = inherited;
             match node {
                 Some(node) => checked.push(CriterionNode {
@@ -384,12 +394,39 @@ impl<'a> ExprChecker<'a> {
                     written: item.written.clone(),
                     citation,
                     node,
+                    exception,
                     span: item.span,
                 }),
                 None => failed = true,
             }
         }
         (!failed).then_some(checked)
+    }
+
+    /// An exception: a true-or-false test, cited as written or as its
+    /// criterion.
+    fn check_exception(
+        &mut self,
+        exception: &crate::ast::Exception,
+        criterion_citation: Option<&str>,
+    ) -> Option<super::ir::ExceptionNode> {
+        let citation = exception
+            .citation
+            .as_ref()
+            .map(|c| c.text.as_str())
+            .or(criterion_citation)
+            .map(str::to_owned);
+        let inherited = std::mem::replace(&mut self.citation, citation.clone());
+        let node = self.expect(&exception.expr, &Type::Bool, "an exception");
+        self.citation = inherited;
+        Some(super::ir::ExceptionNode {
+            shown: (
+                std::sync::Arc::from(exception.label.as_deref().unwrap_or(&exception.written)),
+                citation.as_deref().map(std::sync::Arc::from),
+            ),
+            node: node?,
+            span: exception.span,
+        })
     }
 
     fn check_aggregate(

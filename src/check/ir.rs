@@ -284,6 +284,20 @@ pub struct CriterionNode {
     pub shown: (Arc<str>, Option<Arc<str>>),
     /// The test.
     pub node: Node,
+    /// `unless …`: the criterion also holds when this applies.
+    pub exception: Option<Box<ExceptionNode>>,
+    /// Where.
+    pub span: Span,
+}
+
+/// A checked exception of a criterion.
+#[derive(Debug, Clone)]
+pub struct ExceptionNode {
+    /// What explanations show for it (its words, else the test as written)
+    /// and its citation (its own, else the criterion's).
+    pub shown: (Arc<str>, Option<Arc<str>>),
+    /// The test.
+    pub node: Node,
     /// Where.
     pub span: Span,
 }
@@ -324,7 +338,12 @@ impl Node {
                 out.push(&**subject);
                 out.extend(set);
             }
-            NodeKind::Criteria { items, .. } => out.extend(items.iter().map(|item| &item.node)),
+            NodeKind::Criteria { items, .. } => {
+                for item in items {
+                    out.push(&item.node);
+                    out.extend(item.exception.as_deref().map(|e| &e.node));
+                }
+            }
             NodeKind::Aggregate {
                 list,
                 projection,

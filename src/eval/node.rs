@@ -183,12 +183,26 @@ impl Evaluator<'_> {
 
     fn eval_criterion(&mut self, item: &CriterionNode) -> Result<Truth> {
         if !self.explain {
-            let truth = self.truth(&item.node)?;
+            let test = self.truth(&item.node);
+            let truth = match &item.exception {
+                None => test?,
+                // The criterion holds when its test holds or its exception
+                // applies: `or`, errors settled as there.
+                Some(exception) => settle([test, self.truth(&exception.node)], Quantifier::Any)?,
+            };
             return Ok(self.flipped(item, truth));
         }
         self.frames.push(Frame::default());
-        let (value, error) = match self.eval(&item.node) {
-            Ok(value) => (self.flipped(item, Truth::of(&value)).into_value(), None),
+        let test = self.eval(&item.node).map(|v| Truth::of(&v));
+        let combined = match &item.exception {
+            None => test,
+            Some(exception) => {
+                let applies = self.eval_exception(exception);
+                settle([test, applies], Quantifier::Any)
+            }
+        };
+        let (value, error) = match combined {
+            Ok(truth) => (self.flipped(item, truth).into_value(), None),
             // Shown in the explanation in case the other criteria decide
             // without it; otherwise the error stops the evaluation.
             Err(e) => (open_value(), Some(e)),
@@ -212,6 +226,32 @@ impl Evaluator<'_> {
             Some(e) => Err(e),
             None => Ok(Truth::of(&value)),
         }
+    }
+
+    /// Whether an exception applies, traced as the last child of its
+    /// criterion.
+    fn eval_exception(&mut self, exception: &crate::check::ExceptionNode) -> Result<Truth> {
+        self.frames.push(Frame::default());
+        let applies = self.eval(&exception.node).map(|v| Truth::of(&v));
+        let frame = self.frames.pop().unwrap_or_default();
+        let trace = Trace {
+            kind: TraceKind::Exception,
+            label: Arc::clone(&exception.shown.0),
+            citation: exception.shown.1.clone(),
+            value: match &applies {
+                Ok(truth) => truth.clone().into_value(),
+                Err(_) => open_value(),
+            },
+            ty: exception.node.ty.clone(),
+            reads: frame.reads,
+            children: frame.children,
+            span: Some(exception.span),
+            error: applies.as_ref().err().map(|e| Arc::from(e.to_string())),
+        };
+        if let Some(parent) = self.frames.last_mut() {
+            parent.children.push(Arc::new(trace));
+        }
+        applies
     }
 
     /// The criterion's truth, negated if it is the one being flipped (to

@@ -30,8 +30,10 @@ pub struct Trace {
     pub error: Option<Arc<str>>,
 }
 
-/// What a trace node stands for.
+/// What a trace node stands for. New kinds may be added as the language
+/// grows.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TraceKind {
     /// A decision, by name.
     Decision(String),
@@ -39,6 +41,8 @@ pub enum TraceKind {
     Rule(String),
     /// A bullet of a criteria list.
     Criterion,
+    /// A criterion's `unless` exception: its value says whether it applies.
+    Exception,
 }
 
 /// A fact read while evaluating a criterion.

@@ -86,20 +86,25 @@ fn write_trace(out: &mut String, trace: &Trace, schema: &Schema, color: bool, de
     let indent = "  ".repeat(depth);
     let mark = match trace.value {
         _ if trace.error.is_some() => "[–]",
+        // An exception says whether it applies, never ✓ or ✗.
+        _ if trace.kind == TraceKind::Exception => "unless",
         Value::Bool(true) => "[✓]",
         Value::Bool(false) => "[✗]",
         Value::Unknown(_) | Value::Range(_) => "[?]",
         _ => "[=]",
     };
-    let value = match &trace.error {
+    let value = match (&trace.error, &trace.kind, &trace.value) {
         // The others decided without it (an error that mattered would have
         // stopped the evaluation).
-        Some(error) => format!("not computed ({error}); the other criteria decide"),
-        None => value_text(&trace.value, &trace.ty, schema),
+        (Some(error), _, _) => format!("not computed ({error}); the other criteria decide"),
+        (None, TraceKind::Exception, Value::Bool(true)) => "exception applies".to_owned(),
+        (None, TraceKind::Exception, Value::Bool(false)) => "exception does not apply".to_owned(),
+        (None, TraceKind::Exception, _) => "not known whether the exception applies".to_owned(),
+        (None, _, value) => value_text(value, &trace.ty, schema),
     };
     let name = match &trace.kind {
         TraceKind::Rule(name) | TraceKind::Decision(name) => format!("{name}: "),
-        TraceKind::Criterion => String::new(),
+        TraceKind::Criterion | TraceKind::Exception => String::new(),
     };
     let _ = writeln!(
         out,

@@ -63,6 +63,7 @@ fn trace_json(trace: &Trace, schema: &Schema) -> Json {
         TraceKind::Decision(name) => ("decision", Some(name)),
         TraceKind::Rule(name) => ("rule", Some(name)),
         TraceKind::Criterion => ("criterion", None),
+        TraceKind::Exception => ("exception", None),
     };
     let mut out = Map::new();
     out.insert("kind", kind);

@@ -58,6 +58,10 @@ impl Reads {
                 NodeKind::Criteria { items, .. } => {
                     // Pushed last first, so they are read in written order.
                     for item in items.iter().rev() {
+                        if let Some(exception) = &item.exception {
+                            let cited = exception.shown.1.as_deref().or(cite);
+                            nodes.push((&exception.node, cited));
+                        }
                         nodes.push((&item.node, item.citation.as_deref().or(cite)));
                     }
                     continue;

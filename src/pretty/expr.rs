@@ -324,13 +324,32 @@ impl Printer<'_> {
         concat(parts)
     }
 
-    /// A criterion: its test, or its words, citation and test on three lines.
+    /// A criterion: its test, or its words, citation and test on three lines;
+    /// then its exception, if any, on the next line, indented as the test.
     fn criterion(&mut self, item: &Criterion) -> Doc {
-        let Some(label) = &item.label else {
-            return self.expr(&item.expr, IF);
+        let main = self.worded(item.label.as_deref(), item.citation.as_ref(), &item.expr);
+        let Some(exception) = &item.exception else {
+            return main;
+        };
+        let unless = self.worded(
+            exception.label.as_deref(),
+            exception.citation.as_ref(),
+            &exception.expr,
+        );
+        let indent = if item.label.is_some() { 2 } else { 0 };
+        concat(vec![
+            main,
+            nest(indent, concat(vec![Doc::HardLine, text("unless "), unless])),
+        ])
+    }
+
+    /// A test, or the words, citation and test on three lines.
+    fn worded(&mut self, label: Option<&str>, citation: Option<&Citation>, test: &Expr) -> Doc {
+        let Some(label) = label else {
+            return self.expr(test, IF);
         };
         let mut parts = vec![text(quoted(label))];
-        match &item.citation {
+        match citation {
             Some(citation) => parts.push(nest(
                 2,
                 concat(vec![
@@ -340,10 +359,7 @@ impl Printer<'_> {
             )),
             None => parts.push(text(":")),
         }
-        parts.push(nest(
-            2,
-            concat(vec![Doc::HardLine, self.expr(&item.expr, IF)]),
-        ));
+        parts.push(nest(2, concat(vec![Doc::HardLine, self.expr(test, IF)])));
         concat(parts)
     }
 

@@ -225,4 +225,12 @@ fn criterion(item: &mut Criterion) {
     expr(&mut item.expr);
     item.written.clear();
     item.span = Span::default();
+    if let Some(exception) = &mut item.exception {
+        if let Some(citation) = &mut exception.citation {
+            citation.span = Span::default();
+        }
+        expr(&mut exception.expr);
+        exception.written.clear();
+        exception.span = Span::default();
+    }
 }

@@ -11,6 +11,7 @@ use crate::eval::{Trace, TraceKind};
 use crate::explain::value_text;
 use crate::source::SourceFile;
 use crate::truth::Truth;
+use crate::value::Value;
 use axum::Form;
 use axum::extract::{Path, State as Shared};
 use axum::http::{StatusCode, header};
@@ -303,12 +304,26 @@ fn tree(out: &mut String, trace: &Trace, schema: &Schema, depth: usize) {
         out.push_str("<li>…</li>");
         return;
     }
-    let (symbol, class) = mark(&trace.value);
+    let (symbol, class) = match (&trace.kind, &trace.value) {
+        // An exception says whether it applies, never ✓ or ✗.
+        (TraceKind::Exception, Value::Bool(true)) => ("unless", "exception applies"),
+        (TraceKind::Exception, Value::Bool(false)) => ("unless", "exception"),
+        (TraceKind::Exception, _) => ("unless", "exception unknown"),
+        (_, value) => mark(value),
+    };
     let name = match &trace.kind {
         TraceKind::Rule(name) | TraceKind::Decision(name) => {
             format!(" <span class=\"meta\">({})</span>", escape(name))
         }
         TraceKind::Criterion => String::new(),
+        TraceKind::Exception => format!(
+            " <span class=\"meta\">({})</span>",
+            match &trace.value {
+                Value::Bool(true) => "exception applies",
+                Value::Bool(false) => "exception does not apply",
+                _ => "not known whether the exception applies",
+            }
+        ),
     };
     let _ = write!(
         out,

@@ -302,11 +302,53 @@ fn lower_quantifier(pair: Pair<'_, G>) -> Result<Quantifier> {
 
 fn lower_criterion(pair: Pair<'_, G>) -> Result<Criterion> {
     let span = span_of(&pair);
+    let mut exception = None;
+    let mut parts = Vec::new();
+    for part in inner(pair) {
+        if part.as_rule() == G::exception {
+            exception = Some(Box::new(lower_exception(part)?));
+        } else {
+            parts.push(part);
+        }
+    }
+    let (label, citation, expr, written) = lower_worded_test(parts, span)?;
+    Ok(Criterion {
+        label,
+        citation,
+        expr,
+        written,
+        exception,
+        span,
+    })
+}
+
+/// `unless "words" cite "…": test`.
+fn lower_exception(pair: Pair<'_, G>) -> Result<Exception> {
+    let span = span_of(&pair);
+    let parts: Vec<Pair<'_, G>> = inner(pair)
+        .filter(|p| p.as_rule() != G::kw_unless)
+        .collect();
+    let (label, citation, expr, written) = lower_worded_test(parts, span)?;
+    Ok(Exception {
+        label,
+        citation,
+        expr,
+        written,
+        span,
+    })
+}
+
+/// The optional words and citation, and the test, of a criterion or an
+/// exception; with the test as written, on one line.
+fn lower_worded_test(
+    parts: Vec<Pair<'_, G>>,
+    span: crate::source::Span,
+) -> Result<(Option<String>, Option<Citation>, Expr, String)> {
     let mut label = None;
     let mut citation = None;
     let mut expr = None;
     let mut written = String::new();
-    for part in inner(pair) {
+    for part in parts {
         match part.as_rule() {
             G::label => label = Some(lower_text(Children::of(part).expect(G::text)?)?),
             G::citation => {
@@ -328,13 +370,7 @@ fn lower_criterion(pair: Pair<'_, G>) -> Result<Criterion> {
         }
     }
     let expr = expr.ok_or_else(|| internal(span, "criterion without a test".to_owned()))?;
-    Ok(Criterion {
-        label,
-        citation,
-        expr,
-        written,
-        span,
-    })
+    Ok((label, citation, expr, written))
 }
 
 // ------------------------------------------------------------------ aggregates, calls

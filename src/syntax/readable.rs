@@ -211,10 +211,10 @@ fn token_span(text: &str, offset: usize) -> Span {
 
 /// The reserved word at the start of `rest`, if there is one.
 fn reserved_word(rest: &str) -> Option<&str> {
-    const RESERVED: [&str; 27] = [
+    const RESERVED: [&str; 28] = [
         "policy", "enum", "record", "facts", "rule", "decision", "cite", "and", "or", "not",
         "true", "false", "all", "any", "none", "at", "of", "where", "in", "if", "then", "else",
-        "within", "before", "after", "as_of", "list",
+        "within", "before", "after", "as_of", "list", "unless",
     ];
     let end = rest
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -233,6 +233,10 @@ fn hint(text: &str, offset: usize, expected: &[&str]) -> String {
     }
     if rest.starts_with("==") || (rest.starts_with('=') && before.ends_with('=')) {
         return "equality is written with a single `=`".to_owned();
+    }
+    let after_a_test = before.ends_with(|c: char| c.is_alphanumeric() || c == ')' || c == '_');
+    if reserved_word(rest) == Some("unless") && after_a_test {
+        return "`unless` gives a criterion of a criteria list its exception; write it inside the list: `all of { \"words\": test unless \"exception\": other_test }`".to_owned();
     }
     if let Some(word) = reserved_word(rest) {
         return format!(
