@@ -199,6 +199,9 @@ pub struct Definition {
     pub kind: DefinitionKind,
     /// Its name.
     pub name: Name,
+    /// A rule's parameters, `rule name(p: Type, …)`; none for a decision.
+    #[cfg_attr(feature = "arbitrary", arbitrary(default))]
+    pub params: Vec<Param>,
     /// The declared type (required for decisions).
     pub ty: Option<TypeExpr>,
     /// The manual's words for it.
@@ -210,6 +213,16 @@ pub struct Definition {
     pub body: Expr,
     /// The whole definition.
     pub span: Span,
+}
+
+/// One parameter of a rule: `name: Type`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Param {
+    /// Its name, used in the rule's body.
+    pub name: Name,
+    /// Its type.
+    pub ty: TypeExpr,
 }
 
 /// `cite "section, bullet"`.

@@ -378,14 +378,17 @@ fn definition() -> impl Strategy<Value = Item> {
         prop::option::of(text_value()),
         prop::option::of(text_value()),
     );
+    // A rule may have parameters; their names need not be used.
+    let params = prop::collection::vec((name(), type_expr()), 0..3);
     (
         any::<bool>(),
         name(),
         prop::option::of(type_expr()),
         words,
         expression(),
+        params,
     )
-        .prop_map(|(decision, name, ty, (label, cite), body)| {
+        .prop_map(|(decision, name, ty, (label, cite), body, params)| {
             let kind = if decision || ty.is_some() {
                 DefinitionKind::Decision
             } else {
@@ -397,9 +400,17 @@ fn definition() -> impl Strategy<Value = Item> {
                 }
                 DefinitionKind::Rule => None,
             };
+            let params = match kind {
+                DefinitionKind::Rule => params
+                    .into_iter()
+                    .map(|(name, ty)| Param { name, ty })
+                    .collect(),
+                DefinitionKind::Decision => Vec::new(),
+            };
             Item::Definition(Definition {
                 kind,
                 name,
+                params,
                 ty,
                 label,
                 citation: cite.map(|text| Citation {

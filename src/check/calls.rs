@@ -1,4 +1,5 @@
-//! The built-in functions: `age` and `days_between`.
+//! Calls: the built-in functions `age` and `days_between`, and rules with
+//! parameters.
 
 use super::error::CheckError;
 use super::expr::{ExprChecker, node};
@@ -16,6 +17,9 @@ const FUNCTIONS: [(&str, &str); 2] = [
 
 impl ExprChecker<'_> {
     pub(super) fn check_call(&mut self, name: &Name, args: &[Expr], span: Span) -> Option<Node> {
+        if let Some((index, _)) = self.decl.definitions.get(&name.text) {
+            return self.check_apply(*index, name, args, span);
+        }
         let Some((_, usage)) = FUNCTIONS.iter().find(|(n, _)| *n == name.text) else {
             let names = FUNCTIONS.iter().map(|(n, _)| *n);
             let help = match suggest::closest(&name.text, names) {
@@ -81,5 +85,71 @@ impl ExprChecker<'_> {
             (_, None) => return None,
         };
         Some(node(kind, Type::Integer, span))
+    }
+}
+
+impl ExprChecker<'_> {
+    /// `rule_name(arguments)`: each argument checked against its parameter's
+    /// type; the result is the rule's type.
+    fn check_apply(
+        &mut self,
+        index: usize,
+        name: &Name,
+        written: &[Expr],
+        span: Span,
+    ) -> Option<Node> {
+        let args = written;
+        let params = self.signatures.get(index).cloned().flatten()?;
+        if params.is_empty() {
+            self.errors.push(CheckError::RuleArguments {
+                span,
+                message: format!("`{}` is a rule without parameters", name.text),
+                help: format!("use it by its name alone: `{}`", name.text),
+            });
+            return None;
+        }
+        if params.len() != args.len() {
+            let list: Vec<String> = params
+                .iter()
+                .map(|(p, ty)| format!("{p}: {}", self.decl.schema.display(ty)))
+                .collect();
+            self.errors.push(CheckError::Arity {
+                span,
+                name: name.text.clone(),
+                expected: match params.len() {
+                    1 => "1 argument".to_owned(),
+                    n => format!("{n} arguments"),
+                },
+                found: match args.len() {
+                    1 => "1 was".to_owned(),
+                    n => format!("{n} were"),
+                },
+                usage: format!("{}({})", name.text, list.join(", ")),
+            });
+            return None;
+        }
+        let checked: Vec<Option<Node>> = args
+            .iter()
+            .zip(&params)
+            .map(|(arg, (param, ty))| {
+                self.expect(arg, ty, &format!("argument `{param}` of `{}`", name.text))
+            })
+            .collect();
+        let args = checked.into_iter().collect::<Option<Vec<Node>>>()?;
+        // A rule whose own check failed has no type; its error is reported.
+        let ty = self.types.get(index).cloned().flatten()?;
+        let id = super::ir::DefId(index as u32);
+        self.dependencies.push(id);
+        let shown: Vec<String> = written.iter().map(crate::pretty::expr_text).collect();
+        let written = format!("{}({})", name.text, shown.join(", "));
+        Some(node(
+            NodeKind::Apply {
+                def: id,
+                args,
+                written: std::sync::Arc::from(written),
+            },
+            ty,
+            span,
+        ))
     }
 }

@@ -156,6 +156,19 @@ pub enum CheckError {
         /// Its form.
         usage: String,
     },
+    /// A rule with parameters used without them, or a call of a rule that
+    /// has none.
+    #[error("{message}")]
+    #[diagnostic(code(policyc::check::rule_arguments), help("{help}"))]
+    RuleArguments {
+        /// The use.
+        #[label("here")]
+        span: Span,
+        /// What is wrong.
+        message: String,
+        /// How to write it.
+        help: String,
+    },
     /// A record literal whose fields do not match its type.
     #[error("{message}")]
     #[diagnostic(code(policyc::check::record_fields), help("{help}"))]

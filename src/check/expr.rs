@@ -20,6 +20,10 @@ pub(crate) struct ExprChecker<'a> {
     pub(super) dependencies: Vec<DefId>,
     /// The citation criteria inherit when they give none of their own.
     pub(super) citation: Option<String>,
+    /// Every rule's parameters, by definition index.
+    pub(super) signatures: &'a [Option<Vec<(String, Type)>>],
+    /// The parameters of the rule being checked.
+    pub(super) params: Vec<(String, Type)>,
 }
 
 impl<'a> ExprChecker<'a> {
@@ -36,6 +40,8 @@ impl<'a> ExprChecker<'a> {
             scopes: Vec::new(),
             dependencies: Vec::new(),
             citation,
+            signatures: &[],
+            params: Vec::new(),
         }
     }
 

@@ -108,6 +108,9 @@ pub struct CheckedDefinition {
     pub body: Node,
     /// The rules and decisions the body refers to.
     pub dependencies: Vec<DefId>,
+    /// A rule's parameters, by name and type; none for most rules and every
+    /// decision.
+    pub params: Vec<(String, Type)>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -183,6 +186,18 @@ pub enum NodeKind {
     Field(Box<Node>, u32),
     /// Another rule or decision.
     Definition(DefId),
+    /// The parameter at this index of the rule being evaluated.
+    Param(u32),
+    /// A rule with parameters applied to arguments.
+    Apply {
+        /// The rule.
+        def: DefId,
+        /// The arguments, in parameter order.
+        args: Vec<Node>,
+        /// The call as written, `during_program(day_treatment)`, for
+        /// explanations.
+        written: Arc<str>,
+    },
     /// `not`.
     Not(Box<Node>),
     /// `-`.
@@ -322,7 +337,9 @@ impl Node {
             | NodeKind::AsOf
             | NodeKind::Fact(_)
             | NodeKind::Element { .. }
+            | NodeKind::Param(_)
             | NodeKind::Definition(_) => {}
+            NodeKind::Apply { args, .. } => out.extend(args),
             NodeKind::Field(inner, _) | NodeKind::Not(inner) | NodeKind::Negate(inner) => {
                 out.push(&**inner)
             }

@@ -59,11 +59,17 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
     order::bound_depth(&defs, &dependencies, &order, &mut errors);
     let mut types: Vec<Option<Type>> = vec![None; defs.len()];
     let mut bodies: Vec<Option<(Node, Vec<DefId>)>> = vec![None; defs.len()];
+    // Every rule's parameter types, known before any body is checked.
+    let signatures: Vec<Option<Vec<(String, Type)>>> = defs
+        .iter()
+        .map(|def| parameters(def, &mut decl, &mut errors))
+        .collect();
     for id in &order {
         let Some(def) = defs.get(id.0 as usize) else {
             continue;
         };
-        if let Some((ty, node, deps)) = check_definition(def, &mut decl, &types, &mut errors) {
+        let checked = check_definition(def, &mut decl, (&types, &signatures), &mut errors);
+        if let Some((ty, node, deps)) = checked {
             if let Some(slot) = types.get_mut(id.0 as usize) {
                 *slot = Some(ty);
             }
@@ -76,8 +82,8 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
     errors.sort_by_key(first_offset);
     let warnings = uncited(&defs);
     let mut definitions = Vec::with_capacity(defs.len());
-    for ((def, ty), body) in defs.iter().zip(types).zip(bodies) {
-        if let (Some(ty), Some((body, dependencies))) = (ty, body) {
+    for (((def, ty), body), params) in defs.iter().zip(types).zip(bodies).zip(&signatures) {
+        if let (Some(ty), Some((body, dependencies)), Some(params)) = (ty, body, params) {
             definitions.push(CheckedDefinition {
                 kind: def.kind,
                 name: def.name.text.clone(),
@@ -90,6 +96,7 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
                 ),
                 body,
                 dependencies,
+                params: params.clone(),
                 span: def.span,
             });
         }
@@ -111,19 +118,61 @@ fn check_items(file: &ast::PolicyFile, version: Option<VersionInfo>) -> CheckOut
     }
 }
 
+/// A rule's parameters with their types (`None` when a type does not
+/// resolve or a name repeats, reported).
+fn parameters(
+    def: &ast::Definition,
+    decl: &mut Declarations,
+    errors: &mut Vec<CheckError>,
+) -> Option<Vec<(String, Type)>> {
+    let mut out: Vec<(String, Type)> = Vec::with_capacity(def.params.len());
+    let mut failed = false;
+    for param in &def.params {
+        if out.iter().any(|(name, _)| *name == param.name.text) {
+            errors.push(CheckError::RuleArguments {
+                span: param.name.span,
+                message: format!(
+                    "`{}` names two parameters of `{}`",
+                    param.name.text, def.name.text
+                ),
+                help: "give each parameter its own name".to_owned(),
+            });
+            failed = true;
+            continue;
+        }
+        match decl.resolve_type(&param.ty, errors) {
+            Some(ty) => out.push((param.name.text.clone(), ty)),
+            None => failed = true,
+        }
+    }
+    (!failed).then_some(out)
+}
+
+/// The types of every definition checked so far, and every rule's
+/// parameters.
+type Known<'a> = (&'a [Option<Type>], &'a [Option<Vec<(String, Type)>>]);
+
 /// Checks one definition's declared type and body.
 fn check_definition(
     def: &ast::Definition,
     decl: &mut Declarations,
-    types: &[Option<Type>],
+    (types, signatures): Known<'_>,
     errors: &mut Vec<CheckError>,
 ) -> Option<(Type, Node, Vec<DefId>)> {
     let declared = match &def.ty {
         Some(ty) => Some(decl.resolve_type(ty, errors)?),
         None => None,
     };
+    let own = decl
+        .definitions
+        .get(&def.name.text)
+        .and_then(|(index, _)| signatures.get(*index))
+        .cloned()
+        .flatten()?;
     let citation = def.citation.as_ref().map(|c| c.text.clone());
     let mut checker = expr::ExprChecker::new(decl, types, errors, citation);
+    checker.signatures = signatures;
+    checker.params = own;
     let body = checker.check(&def.body, declared.as_ref())?;
     let deps = checker.into_dependencies();
     let ty = match declared {

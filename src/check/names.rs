@@ -19,6 +19,7 @@ impl ExprChecker<'_> {
         let [only] = names else { return true };
         let word = only.text.as_str();
         self.element_field(word).is_some()
+            || self.params.iter().any(|(name, _)| name == word)
             || (word == "it" && !self.scopes.is_empty())
             || self.decl.definitions.contains_key(word)
             || self.decl.facts.contains_key(word)
@@ -55,8 +56,35 @@ impl ExprChecker<'_> {
             };
             return self.fields_of(base, "it", rest);
         }
+        if let Some(index) = self.params.iter().position(|(name, _)| *name == first.text) {
+            let ty = self.params.get(index)?.1.clone();
+            let base = Node {
+                kind: NodeKind::Param(index as u32),
+                ty,
+                span: first.span,
+            };
+            return self.fields_of(base, &first.text, rest);
+        }
         if let Some((index, _)) = self.decl.definitions.get(&first.text) {
             let id = DefId(*index as u32);
+            if let Some(Some(params)) = self.signatures.get(*index)
+                && !params.is_empty()
+            {
+                let list: Vec<String> = params
+                    .iter()
+                    .map(|(name, ty)| format!("{name}: {}", self.decl.schema.display(ty)))
+                    .collect();
+                self.errors.push(CheckError::RuleArguments {
+                    span: first.span,
+                    message: format!("rule `{}` takes arguments", first.text),
+                    help: format!(
+                        "call it with its arguments: `{}({})`",
+                        first.text,
+                        list.join(", ")
+                    ),
+                });
+                return None;
+            }
             // A definition whose own check failed has no type; its error is
             // already reported, so stay silent here.
             let ty = self.types.get(*index).cloned().flatten()?;

@@ -13,11 +13,18 @@ pub(crate) fn dependencies(defs: &[&ast::Definition], decl: &Declarations) -> Ve
             let mut found = Vec::new();
             let mut stack = vec![&def.body];
             while let Some(expr) = stack.pop() {
-                if let ExprKind::Path(names) = &expr.kind {
-                    let target = names.first().and_then(|n| decl.definitions.get(&n.text));
-                    if let Some((index, _)) = target {
-                        found.push(DefId(*index as u32));
-                    }
+                let target = match &expr.kind {
+                    ExprKind::Path(names) => names.first(),
+                    // A call of a rule with parameters.
+                    ExprKind::Call(name, _) => Some(name),
+                    _ => None,
+                };
+                let param = |n: &ast::Name| def.params.iter().any(|p| p.name.text == n.text);
+                let target = target
+                    .filter(|n| !param(n))
+                    .and_then(|n| decl.definitions.get(&n.text));
+                if let Some((index, _)) = target {
+                    found.push(DefId(*index as u32));
                 }
                 stack.extend(expr.children());
             }

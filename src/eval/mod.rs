@@ -136,9 +136,16 @@ impl Plan {
                 Some((*id, Arc::new(info)))
             })
             .collect();
+        // A rule with parameters is evaluated where it is applied, once per
+        // distinct arguments, not ahead.
+        let order = checked
+            .plan(&ids)
+            .into_iter()
+            .filter(|id| checked.definition(*id).is_some_and(|d| d.params.is_empty()))
+            .collect();
         Plan {
             roots,
-            order: checked.plan(&ids),
+            order,
             slots: checked.definitions().len(),
         }
     }
@@ -158,6 +165,23 @@ pub(crate) struct Scratch {
     results: Vec<Option<Evaluated>>,
     elements: Vec<Value>,
     stack: Vec<Value>,
+    params: Vec<Value>,
+    calls: Calls,
+}
+
+/// The results of rules with parameters, once per distinct arguments: each
+/// call's rule, where its arguments are in `args`, and its result.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    done: Vec<(DefId, std::ops::Range<usize>, Evaluated)>,
+    args: Vec<Value>,
+}
+
+impl Calls {
+    fn clear(&mut self) {
+        self.done.clear();
+        self.args.clear();
+    }
 }
 
 /// Runs `plan` for the facts record `facts`, writing one result per asked
@@ -184,6 +208,8 @@ pub(crate) fn run(
     scratch.results.resize(plan.slots, None);
     scratch.elements.clear();
     scratch.stack.clear();
+    scratch.params.clear();
+    scratch.calls.clear();
     let mut evaluator = Evaluator {
         checked,
         facts,
@@ -192,6 +218,10 @@ pub(crate) fn run(
         results: &mut scratch.results,
         elements: &mut scratch.elements,
         stack: &mut scratch.stack,
+        params: &mut scratch.params,
+        calls: &mut scratch.calls,
+        bases: (0, 0),
+        param_paths: Vec::new(),
         frames: Vec::new(),
         flip,
     };
@@ -216,6 +246,7 @@ pub(crate) fn run(
     }
     // Drop this run's values now, not at the next run.
     scratch.results.clear();
+    scratch.calls.clear();
     Ok(())
 }
 
@@ -238,6 +269,17 @@ struct Evaluator<'a> {
     elements: &'a mut Vec<Value>,
     /// Values held for a moment, such as a table's inputs.
     stack: &'a mut Vec<Value>,
+    /// The arguments of the rules with parameters being evaluated,
+    /// innermost last.
+    params: &'a mut Vec<Value>,
+    /// The results of rules with parameters, by arguments.
+    calls: &'a mut Calls,
+    /// Where the innermost rule with parameters starts in `params` and in
+    /// `elements`: its parameters and aggregates count from there.
+    bases: (usize, usize),
+    /// When explaining: beside `params`, the fact path each argument is,
+    /// so the rule's reads of its fields are shown as reads of the facts.
+    param_paths: Vec<Option<Arc<str>>>,
     /// The trace nodes under construction, innermost last.
     frames: Vec<Frame>,
     /// The criterion whose value is negated, if any.

@@ -25,15 +25,27 @@ impl Evaluator<'_> {
             NodeKind::Element { level, slots } => {
                 let base = self
                     .elements
-                    .get(*level as usize)
+                    .get(self.bases.1 + *level as usize)
                     .ok_or_else(|| internal(span, "no element in scope"))?;
                 Ok(follow(base, slots))
             }
             NodeKind::Field(inner, slot) => {
                 let base = self.eval(inner)?;
-                Ok(follow(&base, &[*slot]))
+                let value = follow(&base, &[*slot]);
+                if self.explain
+                    && let NodeKind::Param(index) = inner.kind
+                {
+                    self.read_param_field(index, &inner.ty, *slot, &value, &node.ty);
+                }
+                Ok(value)
             }
             NodeKind::Definition(id) => self.definition_value(*id, span),
+            NodeKind::Param(index) => self
+                .params
+                .get(self.bases.0 + *index as usize)
+                .cloned()
+                .ok_or_else(|| internal(span, "a parameter outside its rule")),
+            NodeKind::Apply { def, args, written } => self.apply(*def, args, written),
             NodeKind::Not(inner) => Ok((!Truth::of(&self.eval(inner)?)).into_value()),
             NodeKind::Negate(inner) => ops::negate(&self.eval(inner)?, span),
             NodeKind::And(l, r) => {
@@ -146,6 +158,117 @@ impl Evaluator<'_> {
             frame.child(trace);
         }
         Ok(done.value.clone())
+    }
+
+    /// Records `param.field` as a read of the fact the argument is, when it
+    /// is one: `license.held` in `drivers_license(staff.license)` is shown as
+    /// `staff.license.held`.
+    fn read_param_field(
+        &mut self,
+        index: u32,
+        record: &crate::check::Type,
+        slot: u32,
+        value: &Value,
+        ty: &crate::check::Type,
+    ) {
+        let crate::check::Type::Record(id) = record else {
+            return;
+        };
+        let Some(Some(path)) = self.param_paths.get(self.bases.0 + index as usize) else {
+            return;
+        };
+        let Some(field) = self.checked.schema().field(*id, slot as usize) else {
+            return;
+        };
+        let path: Arc<str> = Arc::from(format!("{path}.{}", field.name));
+        if let Some(frame) = self.frames.last_mut() {
+            frame.read(Read {
+                path,
+                value: value.clone(),
+                ty: ty.clone(),
+            });
+        }
+    }
+
+    /// A rule with parameters applied to `args`: its result for these
+    /// arguments, evaluated the first time they are seen.
+    fn apply(
+        &mut self,
+        id: crate::check::DefId,
+        args: &[Node],
+        written: &Arc<str>,
+    ) -> Result<Value> {
+        let start = self.params.len();
+        for arg in args {
+            match self.eval(arg) {
+                Ok(value) => self.params.push(value),
+                Err(e) => {
+                    self.params.truncate(start);
+                    self.param_paths.truncate(start);
+                    return Err(e);
+                }
+            }
+            if self.explain {
+                let path = match &arg.kind {
+                    NodeKind::Fact(fact) => Some(Arc::clone(&fact.path)),
+                    _ => None,
+                };
+                self.param_paths.push(path);
+            }
+        }
+        let given = self.params.get(start..).unwrap_or_default();
+        let seen = self.calls.done.iter().find(|(def, range, _)| {
+            *def == id && self.calls.args.get(range.clone()) == Some(given)
+        });
+        if let Some((_, _, done)) = seen {
+            let done = done.clone();
+            self.params.truncate(start);
+            self.param_paths.truncate(start);
+            if let (Some(trace), Some(frame)) = (&done.trace, self.frames.last_mut()) {
+                frame.child(trace);
+            }
+            return Ok(done.value);
+        }
+        let def = self
+            .checked
+            .definition(id)
+            .ok_or_else(|| internal(Span::default(), "a call of an unknown rule"))?;
+        let saved = self.bases;
+        self.bases = (start, self.elements.len());
+        if self.explain {
+            self.frames.push(Frame::default());
+        }
+        let value = self.eval(&def.body);
+        let frame = if self.explain {
+            self.frames.pop()
+        } else {
+            None
+        };
+        self.bases = saved;
+        self.param_paths.truncate(start);
+        let value = match value {
+            Ok(value) => value,
+            Err(e) => {
+                self.params.truncate(start);
+                return Err(e);
+            }
+        };
+        let trace = frame.map(|frame| {
+            let mut trace = super::definition_trace(def, &value, frame);
+            trace.kind = TraceKind::Rule(written.to_string());
+            Arc::new(trace)
+        });
+        let from = self.calls.args.len();
+        self.calls.args.extend(self.params.drain(start..));
+        let done = super::Evaluated { value, trace };
+        if let (Some(trace), Some(frame)) = (&done.trace, self.frames.last_mut()) {
+            frame.child(trace);
+        }
+        let value = done.value.clone();
+        self.calls
+            .done
+            .push((id, from..self.calls.args.len(), done));
+        Ok(value)
     }
 
     fn eval_member(

@@ -167,6 +167,18 @@ impl Printer<'_> {
             DefinitionKind::Decision => "decision",
         };
         let mut parts = vec![text(format!("{keyword} {}", def.name.text))];
+        if !def.params.is_empty() {
+            let mut params = vec![text("(")];
+            for (index, param) in def.params.iter().enumerate() {
+                if index > 0 {
+                    params.push(text(", "));
+                }
+                params.push(text(format!("{}: ", param.name.text)));
+                params.push(self.type_expr(&param.ty));
+            }
+            params.push(text(")"));
+            parts.push(concat(params));
+        }
         if let Some(ty) = &def.ty {
             parts.push(text(": "));
             parts.push(nest(2, self.type_expr(ty)));

@@ -40,6 +40,17 @@ pub fn print(file: &PolicyFile) -> String {
     print_with_comments(file, "")
 }
 
+/// An expression on one line, as the formatter writes it: how explanations
+/// show a rule's arguments.
+pub fn expr_text(expr: &crate::ast::Expr) -> String {
+    let mut printer = Printer {
+        source: "",
+        queue: comments::Queue::new(""),
+    };
+    let doc = printer.expr(expr, 0);
+    doc::render(&doc, usize::MAX)
+}
+
 /// Prints `file`, whose text is `text`, with the comments of `text`.
 fn print_with_comments(file: &PolicyFile, text: &str) -> String {
     let mut printer = Printer {

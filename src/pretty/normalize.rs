@@ -75,6 +75,10 @@ fn item(item: &mut Item) {
 
 fn definition(def: &mut Definition) {
     name(&mut def.name);
+    for param in &mut def.params {
+        name(&mut param.name);
+        type_expr(&mut param.ty);
+    }
     if let Some(ty) = &mut def.ty {
         type_expr(ty);
     }

@@ -369,8 +369,17 @@ fn lower_definition(pair: Pair<'_, G>, kind: DefinitionKind) -> Result<Definitio
     let mut label = None;
     let mut citation = None;
     let mut body = None;
+    let mut params = Vec::new();
     for part in children.rest() {
         match part.as_rule() {
+            G::params => {
+                for param in part.into_inner() {
+                    let mut parts = Children::of(param);
+                    let name = lower_name(parts.expect(G::name)?);
+                    let ty = lower_type(parts.any()?)?;
+                    params.push(Param { name, ty });
+                }
+            }
             G::label => label = Some(lower_text(Children::of(part).expect(G::text)?)?),
             G::citation => citation = Some(lower_citation(part)?),
             G::expr => body = Some(lower_expr(part)?),
@@ -382,6 +391,7 @@ fn lower_definition(pair: Pair<'_, G>, kind: DefinitionKind) -> Result<Definitio
     Ok(Definition {
         kind,
         name,
+        params,
         ty,
         label,
         citation,

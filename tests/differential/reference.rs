@@ -216,6 +216,44 @@ fn not(t: T) -> T {
     }
 }
 
+/// Three-valued combination of operands some of which may have failed: a
+/// failure is ignored when the operands that did not fail settle the result
+/// (docs/language.md, "Errors that do not matter"), else the first one is
+/// the answer.
+fn settled(items: Vec<Result<T, Fail>>, q: Quantifier) -> Result<T, Fail> {
+    let count = items.len();
+    let mut known = Vec::new();
+    let mut first = None;
+    for item in items {
+        match item {
+            Ok(t) => known.push(t),
+            Err(e) => {
+                if first.is_none() {
+                    first = Some(e);
+                }
+            }
+        }
+    }
+    let yes = known.iter().filter(|t| matches!(t, T::Yes)).count();
+    let no = known.iter().filter(|t| matches!(t, T::No)).count();
+    if let Some(e) = first {
+        let settles = match q {
+            Quantifier::All => no > 0,
+            Quantifier::Any | Quantifier::None => yes > 0,
+            Quantifier::AtLeast(n) => yes >= n as usize || count - no < n as usize,
+        };
+        if !settles {
+            return Err(e);
+        }
+    }
+    Ok(match q {
+        Quantifier::All => all_of(known),
+        Quantifier::Any => any_of(known),
+        Quantifier::None => not(any_of(known)),
+        Quantifier::AtLeast(n) => at_least(&known, n as usize),
+    })
+}
+
 fn all_of(items: Vec<T>) -> T {
     let n = items.len();
     at_least(&items, n)
@@ -586,12 +624,23 @@ impl Env<'_> {
                 },
                 other => V::Unknown(missing_of(&other)),
             },
+            ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), l, r) => {
+                let sides = vec![
+                    self.eval(l, scopes).map(|v| truth(&v)),
+                    self.eval(r, scopes).map(|v| truth(&v)),
+                ];
+                let q = if *op == BinaryOp::And {
+                    Quantifier::All
+                } else {
+                    Quantifier::Any
+                };
+                from_truth(settled(sides, q)?)
+            }
             ExprKind::Binary(op, l, r) => {
                 let lv = self.eval(l, scopes)?;
                 let rv = self.eval(r, scopes)?;
                 match op {
-                    BinaryOp::And => from_truth(all_of(vec![truth(&lv), truth(&rv)])),
-                    BinaryOp::Or => from_truth(any_of(vec![truth(&lv), truth(&rv)])),
+                    BinaryOp::And | BinaryOp::Or => panic!("and / or are handled above"),
                     BinaryOp::Eq
                     | BinaryOp::Ne
                     | BinaryOp::Lt
@@ -639,14 +688,17 @@ impl Env<'_> {
             ExprKind::Criteria { quantifier, items } => {
                 let mut ts = Vec::new();
                 for item in items {
-                    ts.push(truth(&self.eval(&item.expr, scopes)?));
+                    let test = self.eval(&item.expr, scopes).map(|v| truth(&v));
+                    ts.push(match &item.exception {
+                        None => test,
+                        // `test unless exception` is `test or exception`.
+                        Some(e) => {
+                            let applies = self.eval(&e.expr, scopes).map(|v| truth(&v));
+                            settled(vec![test, applies], Quantifier::Any)
+                        }
+                    });
                 }
-                from_truth(match quantifier {
-                    Quantifier::All => all_of(ts),
-                    Quantifier::Any => any_of(ts),
-                    Quantifier::None => not(any_of(ts)),
-                    Quantifier::AtLeast(n) => at_least(&ts, *n as usize),
-                })
+                from_truth(settled(ts, *quantifier)?)
             }
             ExprKind::Aggregate {
                 kind,
