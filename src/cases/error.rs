@@ -10,17 +10,14 @@ use thiserror::Error;
 pub enum CasesError {
     /// Not valid YAML, or not of the cases shape.
     #[error("`{path}` is not a valid cases file: {message}")]
-    #[diagnostic(
-        code(policyc::cases::format),
-        help(
-            "a cases file has `policy: FILE.policy` and `cases:`, a list of cases each with `name`, `facts` and `expect`; see docs/testing.md"
-        )
-    )]
+    #[diagnostic(code(policyc::cases::format), help("{help}"))]
     Format {
         /// The file.
         path: String,
         /// What is wrong.
         message: String,
+        /// How to fix it.
+        help: String,
         /// Where the reader stopped, when it says.
         #[label("here")]
         span: Option<Span>,

@@ -95,12 +95,37 @@ fn plain(message: &str) -> String {
         .replace("missing field", "missing key")
 }
 
+/// When a YAML error falls inside a `{ … }` mapping whose key holds `[` or
+/// `.` unquoted (`{recipient.stays[0].admitted: …}`): how to write it.
+fn flow_key_hint(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |n| n + 1);
+    let before = text.get(line_start..at)?;
+    let open = before.rfind('{')?;
+    let key = before.get(open + 1..)?.trim_start();
+    let unquoted = !key.starts_with('"') && !key.starts_with('\'');
+    (unquoted && (key.contains('[') || key.contains('.'))).then(|| {
+        // The whole key, up to its `: ` on the line.
+        let line_end = text.get(at..).and_then(|t| t.find('\n')).map_or(text.len(), |n| at + n);
+        let rest = text.get(line_start + open + 1..line_end).unwrap_or(key).trim_start();
+        let key = rest.split(": ").next().unwrap_or(rest).trim();
+        format!(
+            "in a `{{ … }}` mapping, quote a key that holds `[` or `.`: `{{ \"{key}\": value }}`, or write the changes one per line under `change:`"
+        )
+    })
+}
+
 /// Reads a cases file.
 pub fn load_cases(path: &Path, text: &str) -> Result<CasesFile, CasesError> {
-    let format = |e: serde_yaml_ng::Error| CasesError::Format {
+    let format = |e: serde_yaml_ng::Error| {
+        CasesError::Format {
         path: path.display().to_string(),
         message: plain(&e.to_string()),
+        help: e
+            .location()
+            .and_then(|l| flow_key_hint(text, l.index()))
+            .unwrap_or_else(|| "a cases file has `policy: FILE.policy` and `cases:`, a list of cases each with `name`, `facts` and `expect`; see docs/testing.md".to_owned()),
         span: e.location().map(|l| Span::new(l.index(), l.index())),
+    }
     };
     super::strict::check(serde_yaml_ng::Deserializer::from_str(text), true, true)
         .map_err(format)?;
@@ -174,10 +199,16 @@ fn slot<'a>(facts: &'a mut Json, path: &str, create: bool) -> Result<&'a mut Jso
             .get_mut(key)
             .ok_or_else(|| format!("`{path}`: the facts have no `{key}`"))?;
         for index in indexes {
+            let length = current.as_array().map(Vec::len);
             current = current
                 .as_array_mut()
                 .and_then(|a| a.get_mut(index))
-                .ok_or_else(|| format!("`{path}`: no entry [{index}] in `{key}`"))?;
+                .ok_or_else(|| match length {
+                    Some(length) => format!(
+                        "`{path}`: no entry [{index}] in `{key}`, which has {length}; `change:` changes entries that exist and cannot add one: to add entries, change the whole list (`{key}: [ … ]`)"
+                    ),
+                    None => format!("`{path}`: `{key}` is not a list"),
+                })?;
         }
     }
     Ok(current)

@@ -22,6 +22,26 @@ pub enum CheckError {
         /// "did you mean" or what is available.
         help: String,
     },
+    /// A bare name that is both a fact (or rule) and a value of the enum
+    /// expected here, where the fact was taken and does not fit.
+    #[error("`{name}` here is the {taken}, not the value `{enumeration}.{name}`")]
+    #[diagnostic(
+        code(policyc::check::shadowed_value),
+        help(
+            "a fact, rule or decision hides an enum value of the same name; for the value, write `{enumeration}.{name}`"
+        )
+    )]
+    ShadowedValue {
+        /// The name.
+        #[label("the {taken}")]
+        span: Span,
+        /// The name as written.
+        name: String,
+        /// What it was taken as: "fact `youth` (a boolean)".
+        taken: String,
+        /// The enumeration whose value it also is.
+        enumeration: String,
+    },
     /// A field a record does not have, e.g. `stay.admited`.
     #[error("`{record}` has no field `{field}`")]
     #[diagnostic(code(policyc::check::unknown_field), help("{help}"))]

@@ -25,6 +25,28 @@ impl ExprChecker<'_> {
             || self.decl.facts.contains_key(word)
     }
 
+    /// Whether the bare name `name`, taken as a `what` of type `ty`, is also
+    /// a value of the enum expected here that `ty` does not fit: then it is
+    /// reported, saying how to write the value.
+    fn hides_value(&mut self, name: &Name, hint: Option<&Type>, ty: &Type, what: &str) -> bool {
+        let Some(Type::Enum(id)) = hint else {
+            return false;
+        };
+        let Some(info) = self.decl.schema.enumeration(*id) else {
+            return false;
+        };
+        if ty == &Type::Enum(*id) || !info.variants.iter().any(|v| *v == name.text) {
+            return false;
+        }
+        self.errors.push(CheckError::ShadowedValue {
+            span: name.span,
+            name: name.text.clone(),
+            taken: format!("{what} `{}` ({})", name.text, self.decl.schema.describe(ty)),
+            enumeration: info.name.clone(),
+        });
+        true
+    }
+
     /// Resolves a path; `hint` is the type expected here, used for bare
     /// enumeration values.
     pub(super) fn resolve_path(&mut self, names: &[Name], hint: Option<&Type>) -> Option<Node> {
@@ -88,6 +110,9 @@ impl ExprChecker<'_> {
             // A definition whose own check failed has no type; its error is
             // already reported, so stay silent here.
             let ty = self.types.get(*index).cloned().flatten()?;
+            if rest.is_empty() && self.hides_value(first, hint, &ty, "rule or decision") {
+                return None;
+            }
             self.dependencies.push(id);
             let base = Node {
                 kind: NodeKind::Definition(id),
@@ -97,7 +122,11 @@ impl ExprChecker<'_> {
             return self.fields_of(base, &first.text, rest);
         }
         if let Some((slot, _)) = self.decl.facts.get(&first.text) {
-            return self.fact_path(*slot, first, rest, span);
+            let node = self.fact_path(*slot, first, rest, span)?;
+            if rest.is_empty() && self.hides_value(first, hint, &node.ty, "fact") {
+                return None;
+            }
+            return Some(node);
         }
         if let Some(resolved) = self.enum_value(names, hint, span) {
             return resolved;

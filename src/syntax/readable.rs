@@ -223,6 +223,96 @@ fn reserved_word(rest: &str) -> Option<&str> {
     RESERVED.contains(&word).then_some(word)
 }
 
+/// Hints for lengths and times written as people write them: `2hrs`,
+/// `2days`, `4pm`, `16:00`, `2 hours`.
+fn time_hint(before: &str, rest: &str) -> Option<String> {
+    const NO_CLOCK: &str = "times of day and lengths in hours or minutes are not part of the language yet; give them as whole numbers (for example `minutes: integer \"Length of the session in minutes\"`) and compare the numbers";
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let word: String = rest
+        .get(digits..)
+        .unwrap_or("")
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let clock = [
+        "am", "pm", "h", "hr", "hrs", "hour", "hours", "min", "mins", "minute", "minutes",
+    ];
+    if digits > 0 && !word.is_empty() {
+        if clock.contains(&word.as_str()) {
+            return Some(NO_CLOCK.to_owned());
+        }
+        let units = [
+            ("d", "days"),
+            ("day", "days"),
+            ("days", "days"),
+            ("wk", "weeks"),
+            ("week", "weeks"),
+            ("weeks", "weeks"),
+            ("mo", "months"),
+            ("month", "months"),
+            ("months", "months"),
+            ("y", "years"),
+            ("yr", "years"),
+            ("yrs", "years"),
+            ("year", "years"),
+            ("years", "years"),
+        ];
+        if let Some((_, unit)) = units.iter().find(|(w, _)| *w == word) {
+            let number = rest.get(..digits).unwrap_or("");
+            return Some(format!(
+                "write a length of time as a number, a space and the unit: `{number} {unit}`"
+            ));
+        }
+    }
+    let after_number = before.ends_with(|c: char| c.is_ascii_digit());
+    if after_number && clock.contains(&word.as_str()) && digits == 0 {
+        return Some(NO_CLOCK.to_owned());
+    }
+    if after_number
+        && rest.starts_with(':')
+        && rest
+            .get(1..3)
+            .is_some_and(|m| m.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some(NO_CLOCK.to_owned());
+    }
+    None
+}
+
+/// Hints for the header of a rule with parameters written another way.
+fn parameters_hint(text: &str, offset: usize) -> Option<String> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |n| n + 1);
+    let line_end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |n| offset + n);
+    let line = text.get(line_start..line_end)?.trim_start();
+    let upto = text.get(line_start..offset)?.trim_start();
+    let name_then_paren = |keyword: &str| {
+        line.strip_prefix(keyword).is_some_and(|rest| {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            !name.is_empty() && rest.get(name.len()..).is_some_and(|r| r.starts_with('('))
+        })
+    };
+    if name_then_paren("decision ") {
+        return Some("only rules take parameters: write the test as a rule, `rule name(p: Type): boolean = …`, and call it from the decision".to_owned());
+    }
+    if !name_then_paren("rule ") {
+        return None;
+    }
+    if upto.contains('(') && !upto.contains(')') {
+        return Some("write each parameter as `name: Type`, separated by commas: `rule licensed(l: Licence, on: date): boolean = …`".to_owned());
+    }
+    if upto.trim_end().ends_with(')') {
+        return Some("after the parameters, write `: Type` for the rule's type, then its words, citation and `= …`: `rule licensed(l: Licence): boolean = …`".to_owned());
+    }
+    None
+}
+
 /// A hint for the most common slips, else a general one.
 fn hint(text: &str, offset: usize, expected: &[&str]) -> String {
     let before = text.get(..offset).unwrap_or("").trim_end();
@@ -233,6 +323,12 @@ fn hint(text: &str, offset: usize, expected: &[&str]) -> String {
     }
     if rest.starts_with("==") || (rest.starts_with('=') && before.ends_with('=')) {
         return "equality is written with a single `=`".to_owned();
+    }
+    if let Some(help) = time_hint(before, rest) {
+        return help;
+    }
+    if let Some(help) = parameters_hint(text, offset) {
+        return help;
     }
     let after_a_test = before.ends_with(|c: char| c.is_alphanumeric() || c == ')' || c == '_');
     if reserved_word(rest) == Some("unless") && after_a_test {
