@@ -35,7 +35,7 @@ impl ExprChecker<'_> {
         let Some(info) = self.decl.schema.enumeration(*id) else {
             return false;
         };
-        if ty == &Type::Enum(*id) || !info.variants.iter().any(|v| *v == name.text) {
+        if ty == &Type::Enum(*id) || !info.variants.contains(&name.text) {
             return false;
         }
         self.errors.push(CheckError::ShadowedValue {
