@@ -30,37 +30,85 @@ pub struct CriterionCoverage {
     pub deciding: bool,
 }
 
-/// Coverage of every criterion of a policy, in file order.
+/// What the cases showed of one condition: an operand of `and`, `or` or
+/// `not`, an `if` condition or a criterion's `unless` exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionCoverage {
+    /// Where it is written.
+    pub span: Span,
+    /// What kind of condition: "and", "or", "not", "if" or "unless".
+    pub kind: &'static str,
+    /// Negating it alone changed a decision's value in some case (the MC/DC
+    /// "shown deciding").
+    pub deciding: bool,
+}
+
+/// Coverage of every criterion and condition of a policy, in file order.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
     /// One entry per criterion.
     pub criteria: Vec<CriterionCoverage>,
+    /// One entry per condition.
+    pub conditions: Vec<ConditionCoverage>,
 }
 
 /// Measures how a set of cases exercises a policy's criteria (of every
 /// version).
 pub fn coverage(policy: &Policy, cases: &[Case]) -> Coverage {
     let mut by_span: BTreeMap<usize, CriterionCoverage> = BTreeMap::new();
+    let mut conditions: BTreeMap<(usize, usize), ConditionCoverage> = BTreeMap::new();
     for definition in policy.versions().iter().flat_map(Checked::definitions) {
-        collect(&definition.body, &mut by_span);
+        collect(&definition.body, &mut by_span, &mut conditions);
     }
     for case in cases {
-        measure_case(policy, case, &mut by_span);
+        measure_case(policy, case, &mut by_span, &mut conditions);
     }
     Coverage {
         criteria: by_span.into_values().collect(),
+        conditions: conditions.into_values().collect(),
     }
 }
 
-/// Every criterion written in a node, keyed by where it starts.
-fn collect(node: &Node, out: &mut BTreeMap<usize, CriterionCoverage>) {
+/// The conditions a node holds directly, with their kind.
+fn conditions_of(node: &Node) -> Vec<(&Node, &'static str)> {
+    match &node.kind {
+        NodeKind::And(l, r) => vec![(&**l, "and"), (&**r, "and")],
+        NodeKind::Or(l, r) => vec![(&**l, "or"), (&**r, "or")],
+        NodeKind::Not(inner) => vec![(&**inner, "not")],
+        NodeKind::If { branches, .. } => branches.iter().map(|(c, _)| (c, "if")).collect(),
+        NodeKind::Criteria { items, .. } => items
+            .iter()
+            .filter_map(|i| i.exception.as_deref().map(|e| (&e.node, "unless")))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every criterion written in a node, keyed by where it starts, and every
+/// condition, keyed by its span. The walk's depth is the policy's nesting,
+/// which the checker bounds.
+fn collect(
+    node: &Node,
+    out: &mut BTreeMap<usize, CriterionCoverage>,
+    conditions: &mut BTreeMap<(usize, usize), ConditionCoverage>,
+) {
     if let NodeKind::Criteria { items, .. } = &node.kind {
         for item in items {
             out.entry(item.span.start).or_insert_with(|| entry(item));
         }
     }
+    for (condition, kind) in conditions_of(node) {
+        let span = condition.span;
+        conditions
+            .entry((span.start, span.end))
+            .or_insert(ConditionCoverage {
+                span,
+                kind,
+                deciding: false,
+            });
+    }
     for child in node.children() {
-        collect(child, out);
+        collect(child, out, conditions);
     }
 }
 
@@ -77,7 +125,12 @@ fn entry(item: &CriterionNode) -> CriterionCoverage {
 }
 
 /// Records the values a case gives each criterion, and which ones decide it.
-fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, CriterionCoverage>) {
+fn measure_case(
+    policy: &Policy,
+    case: &Case,
+    out: &mut BTreeMap<usize, CriterionCoverage>,
+    conditions: &mut BTreeMap<(usize, usize), ConditionCoverage>,
+) {
     let Ok(inputs) = inputs(policy, case) else {
         return;
     };
@@ -111,6 +164,12 @@ fn measure_case(policy: &Policy, case: &Case, out: &mut BTreeMap<usize, Criterio
             && let Some(entry) = out.get_mut(&start)
         {
             entry.deciding = true;
+        }
+    }
+    for condition in conditions.values_mut().filter(|c| !c.deciding) {
+        let flipped = quiet.evaluate_flipping(facts, as_of, date_of_service, condition.span);
+        if flipped.is_ok_and(|f| values(&f) != expected) {
+            condition.deciding = true;
         }
     }
 }

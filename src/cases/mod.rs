@@ -14,7 +14,7 @@ mod file;
 mod report;
 mod strict;
 
-pub use coverage::{Coverage, CriterionCoverage, coverage};
+pub use coverage::{ConditionCoverage, Coverage, CriterionCoverage, coverage};
 pub use error::CasesError;
 pub use file::{Case, CasesFile, load_cases};
 pub use report::{render_coverage, render_results};

@@ -165,7 +165,39 @@ pub fn render_coverage(coverage: &Coverage, source: &SourceFile) -> String {
             shorten(&c.label)
         );
     }
+    render_conditions(coverage, source, &mut out);
     out
+}
+
+/// Each condition (operand of `and` / `or` / `not`, `if` condition,
+/// `unless` exception) and whether some case showed it deciding.
+fn render_conditions(coverage: &Coverage, source: &SourceFile, out: &mut String) {
+    if coverage.conditions.is_empty() {
+        return;
+    }
+    out.push_str("conditions (D = shown deciding: negating it alone changed a decision)\n");
+    for c in &coverage.conditions {
+        let text: String = source
+            .slice(c.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(
+            out,
+            "  {}  line {:>4}  {:<6} {}",
+            if c.deciding { 'D' } else { '.' },
+            source.line_of(c.span.start),
+            c.kind,
+            shorten(&text)
+        );
+    }
+    let undecided = coverage.conditions.iter().filter(|c| !c.deciding).count();
+    let _ = writeln!(
+        out,
+        "{} conditions; {} never shown deciding an outcome",
+        coverage.conditions.len(),
+        undecided
+    );
 }
 
 fn shorten(text: &str) -> String {

@@ -46,14 +46,14 @@ impl Evaluator<'_> {
                 .cloned()
                 .ok_or_else(|| internal(span, "a parameter outside its rule")),
             NodeKind::Apply { def, args, written } => self.apply(*def, args, written),
-            NodeKind::Not(inner) => Ok((!Truth::of(&self.eval(inner)?)).into_value()),
+            NodeKind::Not(inner) => Ok((!self.condition(inner)?).into_value()),
             NodeKind::Negate(inner) => ops::negate(&self.eval(inner)?, span),
             NodeKind::And(l, r) => {
-                let results = [self.truth(l), self.truth(r)];
+                let results = [self.condition(l), self.condition(r)];
                 Ok(settle(results, Quantifier::All)?.into_value())
             }
             NodeKind::Or(l, r) => {
-                let results = [self.truth(l), self.truth(r)];
+                let results = [self.condition(l), self.condition(r)];
                 Ok(settle(results, Quantifier::Any)?.into_value())
             }
             NodeKind::Compare(op, l, r) => {
@@ -132,6 +132,19 @@ impl Evaluator<'_> {
 
     fn truth(&mut self, node: &Node) -> Result<Truth> {
         Ok(Truth::of(&self.eval(node)?))
+    }
+
+    /// The truth of a condition — an operand of `and`, `or` or `not`, an
+    /// `if` condition or an exception — negated when it is the one being
+    /// flipped to measure whether it decides the outcome. A condition's span
+    /// lies strictly inside its parent's, so it is never a criterion's.
+    fn condition(&mut self, node: &Node) -> Result<Truth> {
+        let truth = self.truth(node)?;
+        Ok(if self.flip == Some(node.span) {
+            !truth
+        } else {
+            truth
+        })
     }
 
     fn read_fact(&mut self, fact: &FactRef, node: &Node) -> Value {
@@ -311,7 +324,9 @@ impl Evaluator<'_> {
                 None => test?,
                 // The criterion holds when its test holds or its exception
                 // applies: `or`, errors settled as there.
-                Some(exception) => settle([test, self.truth(&exception.node)], Quantifier::Any)?,
+                Some(exception) => {
+                    settle([test, self.condition(&exception.node)], Quantifier::Any)?
+                }
             };
             return Ok(self.flipped(item, truth));
         }
@@ -355,7 +370,7 @@ impl Evaluator<'_> {
     /// criterion.
     fn eval_exception(&mut self, exception: &crate::check::ExceptionNode) -> Result<Truth> {
         self.frames.push(Frame::default());
-        let applies = self.eval(&exception.node).map(|v| Truth::of(&v));
+        let applies = self.condition(&exception.node);
         let frame = self.frames.pop().unwrap_or_default();
         let trace = Trace {
             kind: TraceKind::Exception,
@@ -389,7 +404,7 @@ impl Evaluator<'_> {
 
     fn eval_if(&mut self, branches: &[(Node, Node)], otherwise: &Node) -> Result<Value> {
         for (condition, value) in branches {
-            match self.truth(condition)? {
+            match self.condition(condition)? {
                 Truth::True => return self.eval(value),
                 Truth::False => {}
                 Truth::Unknown(missing) => return Ok(Value::Unknown(missing)),
