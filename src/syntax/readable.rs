@@ -226,7 +226,7 @@ fn reserved_word(rest: &str) -> Option<&str> {
 /// Hints for lengths and times written as people write them: `2hrs`,
 /// `2days`, `4pm`, `16:00`, `2 hours`.
 fn time_hint(before: &str, rest: &str) -> Option<String> {
-    const NO_CLOCK: &str = "times of day and lengths in hours or minutes are not part of the language yet; give them as whole numbers (for example `minutes: integer \"Length of the session in minutes\"`) and compare the numbers";
+    const NO_CLOCK: &str = "times of day and lengths in hours or minutes are not part of the language yet; give them as whole numbers (for example `minutes: integer \"Length of the visit in minutes\"`) and compare the numbers";
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     let word: String = rest
         .get(digits..)
