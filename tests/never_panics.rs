@@ -447,3 +447,96 @@ proptest! {
         facts_pipeline(&text, facts::Format::Json)?;
     }
 }
+
+/// The admitted member as a QuestionnaireResponse.
+fn admitted_response() -> &'static Json {
+    static RESPONSE: OnceLock<Json> = OnceLock::new();
+    RESPONSE.get_or_init(|| {
+        let (policy, _) = irts();
+        let facts = serde_json::to_value(admitted()).expect("json");
+        let response = policyc::fhir::response_from_facts(
+            policy,
+            policy.latest(),
+            &[],
+            &facts,
+            policyc::fhir::DEFAULT_BASE,
+        );
+        serde_json::from_str(&response.to_string()).expect("json")
+    })
+}
+
+fn irts_mapping() -> &'static policyc::fhir::Mapping {
+    static MAPPING: OnceLock<policyc::fhir::Mapping> = OnceLock::new();
+    MAPPING.get_or_init(|| {
+        let (policy, _) = irts();
+        let source = SourceFile::new("mn_irts.fhir.yaml", read("policies/mn_irts.fhir.yaml"));
+        policyc::fhir::Mapping::from_source(policy, source).expect("the mapping checks")
+    })
+}
+
+/// Reads a QuestionnaireResponse as facts and evaluates them; any result
+/// or located error is fine, a panic is not.
+fn response_pipeline(text: &str) {
+    let (policy, prepared) = irts();
+    let source = SourceFile::new("qr.json", text);
+    let facts = match policyc::fhir::facts_from_response(policy, &source) {
+        Ok(facts) => facts,
+        Err(errors) => {
+            let _ = errors.render(policyc::diagnostic::Style::Human { color: false });
+            return;
+        }
+    };
+    let as_of = facts
+        .as_of()
+        .unwrap_or(syntax::parse_date("2026-03-01").expect("date"));
+    if let Ok(determination) = prepared.evaluate(&facts, as_of, None) {
+        let json = prepared.json(&determination);
+        let _ = policyc::fhir::claim_response(
+            &json,
+            &policyc::fhir::ClaimOptions {
+                patient: None,
+                created: "2026-03-01T00:00:00Z".to_owned(),
+                pre_auth_ref: "x".to_owned(),
+            },
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn mutated_questionnaire_responses_never_panic(
+        changes in prop::collection::vec(
+            (prop::collection::vec(any::<usize>(), 0..8), change()),
+            1..5,
+        ),
+    ) {
+        let mut document = admitted_response().clone();
+        for (route, change) in &changes {
+            mutate(&mut document, route, change);
+        }
+        response_pipeline(&document.to_string());
+    }
+
+    #[test]
+    fn mutated_bundles_never_panic(
+        changes in prop::collection::vec(
+            (prop::collection::vec(any::<usize>(), 0..8), change()),
+            1..5,
+        ),
+    ) {
+        let mut bundle: Json = serde_json::from_str(&read("examples/fhir/irts_bundle.json")).expect("json");
+        for (route, change) in &changes {
+            mutate(&mut bundle, route, change);
+        }
+        let (policy, prepared) = irts();
+        let source = SourceFile::new("bundle.json", bundle.to_string());
+        if let Ok(facts) = irts_mapping().facts(&source) {
+            let facts = SourceFile::new("mapped", facts.to_string());
+            if let Ok(facts) = policy.facts(&facts, facts::Format::Json) {
+                let _ = prepared.evaluate(&facts, syntax::parse_date("2026-03-01").expect("date"), None);
+            }
+        }
+    }
+}
